@@ -1,0 +1,32 @@
+# Lanes: the two commands a newcomer needs are `make run` and `make test`.
+MVN ?= mvn
+MVN_FLAGS ?= -B -ntp
+JAVA ?= java
+JAVA_OPTS ?= -XX:+UseSerialGC -Xmx512m
+PLATFORM_JAR := platform/target/lanes-platform.jar
+SOURCES := $(shell find . -path ./.git -prune -o -path '*/target' -prune -o -path ./.lanes -prune \
+             -o \( -name '*.java' -o -name 'pom.xml' -o -path '*/src/main/resources/*' \) -type f -print)
+
+.PHONY: run test build fmt clean
+
+## run: build what is missing, then start every service in one JVM on embedded defaults
+run: $(PLATFORM_JAR)
+	@exec $(JAVA) $(JAVA_OPTS) -jar $(PLATFORM_JAR)
+
+## test: build and run every test
+test:
+	$(MVN) $(MVN_FLAGS) verify
+
+## build: compile and package everything, without tests
+build: $(PLATFORM_JAR)
+
+$(PLATFORM_JAR): $(SOURCES)
+	$(MVN) $(MVN_FLAGS) -q -DskipTests install
+	@touch $(PLATFORM_JAR)
+
+## fmt: format all Java code (the build also does this)
+fmt:
+	$(MVN) $(MVN_FLAGS) -q spotless:apply
+
+clean:
+	$(MVN) $(MVN_FLAGS) -q clean

@@ -1,0 +1,112 @@
+package dev.lanes.gateway.app;
+
+import dev.lanes.common.config.ConfigKey;
+import dev.lanes.common.config.ConfigParsers;
+import dev.lanes.common.config.ConfigReader;
+import dev.lanes.common.config.HttpConfig;
+import dev.lanes.common.config.Secret;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Configuration of the API gateway, read once from the environment.
+ *
+ * @param instances gateway verticles sharing the port, one per event loop by default
+ * @param adminToken the admin key from {@code API_TOKEN}, or {@code null} to generate one
+ * @param secretKey the AES key sealing app secret envs at rest ({@code LANES_SECRET_KEY})
+ * @param authCacheTtl how long a checked key is trusted before it is read again; bounds how long a
+ *     key revoked through another gateway replica keeps working
+ */
+public record GatewayConfig(
+    HttpConfig http,
+    int instances,
+    Secret adminToken,
+    boolean rotateAdminKey,
+    Secret secretKey,
+    boolean allowLocalGit,
+    Duration authCacheTtl) {
+
+  public static final ConfigKey<Integer> HTTP_PORT =
+      ConfigKey.integer("HTTP_PORT", 8080, 0, 65535, "Port of the REST API.");
+  public static final ConfigKey<Integer> HTTP_INSTANCES =
+      ConfigKey.integer(
+          "HTTP_INSTANCES",
+          Runtime.getRuntime().availableProcessors(),
+          1,
+          64,
+          "Gateway verticles sharing the port (default: one per CPU core).");
+  public static final ConfigKey<Secret> API_TOKEN =
+      ConfigKey.secret(
+          "API_TOKEN",
+          "The admin API key. Unset: one is generated on first start, printed once, and only its"
+              + " hash is kept.");
+  public static final ConfigKey<Boolean> ROTATE_ADMIN_KEY =
+      ConfigKey.bool(
+          "LANES_ROTATE_ADMIN_KEY",
+          false,
+          "With API_TOKEN unset: generate and print a new admin key at start-up, revoking the old"
+              + " one (for a lost key).");
+  public static final ConfigKey<Secret> SECRET_KEY =
+      ConfigKey.secret(
+          "LANES_SECRET_KEY",
+          "Base64 of 32 random bytes: seals app secret_envs at rest. make run keeps one in"
+              + " LANES_DATA_DIR/secret.key when unset.");
+  public static final ConfigKey<Boolean> ALLOW_LOCAL_GIT =
+      ConfigKey.bool(
+          "LANES_ALLOW_LOCAL_GIT",
+          false,
+          "Accept file:// git repositories (on by default in sandbox mode).");
+  public static final ConfigKey<Duration> AUTH_CACHE_TTL =
+      ConfigKey.of(
+          "AUTH_CACHE_TTL",
+          "5s",
+          ConfigParsers::duration,
+          "How long a gateway trusts a checked API key before reading it again; a key revoked"
+              + " through another replica stops working within this time.");
+
+  public static final List<ConfigKey<?>> KEYS =
+      List.of(
+          HTTP_PORT,
+          HttpConfig.BIND_ADDRESS,
+          HTTP_INSTANCES,
+          API_TOKEN,
+          ROTATE_ADMIN_KEY,
+          SECRET_KEY,
+          ALLOW_LOCAL_GIT,
+          AUTH_CACHE_TTL);
+
+  /** Reads the gateway's keys; problems are collected in {@code reader}. */
+  public static GatewayConfig from(ConfigReader reader) {
+    return new GatewayConfig(
+        new HttpConfig(reader.get(HttpConfig.BIND_ADDRESS), orZero(reader.get(HTTP_PORT))),
+        orOne(reader.get(HTTP_INSTANCES)),
+        reader.get(API_TOKEN),
+        Boolean.TRUE.equals(reader.get(ROTATE_ADMIN_KEY)),
+        reader.get(SECRET_KEY),
+        Boolean.TRUE.equals(reader.get(ALLOW_LOCAL_GIT)),
+        reader.get(AUTH_CACHE_TTL));
+  }
+
+  public GatewayConfig withSecretKey(Secret key) {
+    return new GatewayConfig(
+        http, instances, adminToken, rotateAdminKey, key, allowLocalGit, authCacheTtl);
+  }
+
+  public GatewayConfig withAllowLocalGit(boolean allow) {
+    return new GatewayConfig(
+        http, instances, adminToken, rotateAdminKey, secretKey, allow, authCacheTtl);
+  }
+
+  public GatewayConfig withHttp(HttpConfig http) {
+    return new GatewayConfig(
+        http, instances, adminToken, rotateAdminKey, secretKey, allowLocalGit, authCacheTtl);
+  }
+
+  private static int orZero(Integer value) {
+    return value == null ? 0 : value;
+  }
+
+  private static int orOne(Integer value) {
+    return value == null ? 1 : value;
+  }
+}

@@ -1,0 +1,98 @@
+package dev.lanes.gateway.app;
+
+import dev.lanes.common.crypto.SecretBox;
+import dev.lanes.common.db.DbConfig;
+import dev.lanes.common.db.Pools;
+import dev.lanes.gateway.auth.ApiKeyAuthenticator;
+import dev.lanes.gateway.http.ApiRouter;
+import dev.lanes.gateway.store.ApiKeyStore;
+import dev.lanes.gateway.store.AppStore;
+import dev.lanes.gateway.store.ImageRepoStore;
+import dev.lanes.gateway.store.LaneStore;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.sqlclient.Pool;
+import java.time.Clock;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One instance of the REST API. Several instances share the port, one per event loop; each owns its
+ * pool and its key cache, so a request never leaves its event loop.
+ */
+public final class GatewayVerticle extends VerticleBase {
+
+  /** Where revocations are announced, so every instance forgets the key at once. */
+  static final String KEY_REVOKED = "lanes.gateway.api-key-revoked";
+
+  private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
+  // pools are named per instance: Micrometer keeps one gauge per pool name
+  private static final AtomicInteger INSTANCES = new AtomicInteger();
+
+  private final GatewayConfig config;
+  private final DbConfig db;
+  private final int poolSize;
+  private final SecretBox secrets;
+  private final PrometheusMeterRegistry registry;
+  private Pool pool;
+  private HttpServer server;
+
+  public GatewayVerticle(
+      GatewayConfig config,
+      DbConfig db,
+      int poolSize,
+      SecretBox secrets,
+      PrometheusMeterRegistry registry) {
+    this.config = config;
+    this.db = db;
+    this.poolSize = poolSize;
+    this.secrets = secrets;
+    this.registry = registry;
+  }
+
+  @Override
+  public Future<?> start() {
+    pool = Pools.create(vertx, db, poolSize, "gateway-" + INSTANCES.incrementAndGet());
+    ApiKeyStore keys = new ApiKeyStore(pool);
+    ApiKeyAuthenticator authenticator =
+        new ApiKeyAuthenticator(keys, config.authCacheTtl(), Clock.systemUTC());
+    vertx.eventBus().<String>localConsumer(KEY_REVOKED, m -> authenticator.invalidate(m.body()));
+    ApiRouter.Deps deps =
+        new ApiRouter.Deps(
+            pool,
+            new ImageRepoStore(pool),
+            new AppStore(pool, secrets),
+            new LaneStore(pool),
+            keys,
+            authenticator,
+            id -> vertx.eventBus().publish(KEY_REVOKED, id),
+            registry,
+            config.allowLocalGit(),
+            Clock.systemUTC());
+    return vertx
+        .createHttpServer(
+            new HttpServerOptions()
+                .setHost(config.http().bindAddress())
+                .setPort(config.http().port())
+                .setCompressionSupported(true)
+                .setTcpNoDelay(true))
+        .requestHandler(ApiRouter.create(vertx, deps).router())
+        .listen()
+        .onSuccess(s -> server = s)
+        .onSuccess(s -> LOG.debug("gateway instance listening on {}", s.actualPort()));
+  }
+
+  @Override
+  public Future<?> stop() {
+    return pool == null ? Future.succeededFuture() : pool.close();
+  }
+
+  /** The port this instance listens on (the OS's choice when configured with 0). */
+  public int actualPort() {
+    return server == null ? -1 : server.actualPort();
+  }
+}

@@ -1,0 +1,91 @@
+package dev.lanes.gateway.http;
+
+import dev.lanes.gateway.auth.ApiKeyAuthenticator;
+import dev.lanes.gateway.store.ApiKeyStore;
+import dev.lanes.gateway.store.AppStore;
+import dev.lanes.gateway.store.ImageRepoStore;
+import dev.lanes.gateway.store.LaneStore;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+import io.vertx.sqlclient.Pool;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.util.function.Consumer;
+
+/** Assembles the gateway's router: open endpoints, then authenticated {@code /api/v1}. */
+public final class ApiRouter {
+
+  /** The largest body the API reads; larger ones get 413. */
+  public static final long MAX_BODY_BYTES = 1024 * 1024;
+
+  /** What the routes need. */
+  public record Deps(
+      Pool pool,
+      ImageRepoStore imageRepos,
+      AppStore apps,
+      LaneStore lanes,
+      ApiKeyStore apiKeys,
+      ApiKeyAuthenticator authenticator,
+      Consumer<String> keyRevoked,
+      PrometheusMeterRegistry registry,
+      boolean allowLocalGit,
+      Clock clock) {}
+
+  private ApiRouter() {}
+
+  /** The router and the route table of {@code /api/v1}. */
+  public record Built(Router router, ApiRoutes routes) {}
+
+  public static Built create(Vertx vertx, Deps deps) {
+    Router router = Router.router(vertx);
+    ApiRoutes routes = new ApiRoutes(router);
+    ProblemHandler problems = new ProblemHandler(routes::allowedMethods);
+    HealthHandler health = new HealthHandler(deps.pool());
+    Buffer openApi = openApiDocument();
+
+    router.route().handler(new RequestIds());
+    router.get("/healthz").handler(health::live);
+    router.get("/readyz").handler(health::ready);
+    router.get("/metrics").handler(PrometheusScrapingHandler.create(deps.registry()));
+    router
+        .get(ApiRoutes.BASE + "/openapi.yaml")
+        .handler(ctx -> ctx.response().putHeader("Content-Type", "application/yaml").end(openApi));
+
+    router.route(ApiRoutes.BASE + "/*").handler(deps.authenticator());
+    router
+        .route(ApiRoutes.BASE + "/*")
+        .handler(
+            BodyHandler.create(false)
+                .setBodyLimit(MAX_BODY_BYTES)
+                .setHandleFileUploads(false)
+                .setMergeFormAttributes(false));
+
+    new ImageRepoHandler(deps.imageRepos(), deps.allowLocalGit()).mount(routes);
+    new AppHandler(deps.apps()).mount(routes);
+    new LaneHandler(deps.lanes()).mount(routes);
+    new ApiKeyHandler(deps.apiKeys(), deps.keyRevoked(), deps.clock()).mount(routes);
+
+    router.route().failureHandler(problems);
+    for (int status : new int[] {400, 404, 405, 413, 415, 500}) {
+      router.errorHandler(status, problems);
+    }
+    return new Built(router, routes);
+  }
+
+  private static Buffer openApiDocument() {
+    try (InputStream in = ApiRouter.class.getResourceAsStream("/openapi.yaml")) {
+      if (in == null) {
+        throw new IllegalStateException("openapi.yaml is missing from the classpath");
+      }
+      return Buffer.buffer(in.readAllBytes());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

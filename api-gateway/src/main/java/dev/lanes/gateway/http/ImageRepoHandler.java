@@ -1,0 +1,55 @@
+package dev.lanes.gateway.http;
+
+import dev.lanes.common.domain.Scope;
+import dev.lanes.common.validation.JsonBody;
+import dev.lanes.common.validation.Validation;
+import dev.lanes.gateway.store.ImageRepoStore;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.RoutingContext;
+
+/** {@code /api/v1/image-repos}: build configurations. */
+final class ImageRepoHandler {
+
+  private final ImageRepoStore store;
+  private final ImageRepoRequests requests;
+
+  ImageRepoHandler(ImageRepoStore store, boolean allowLocalGit) {
+    this.store = store;
+    this.requests = new ImageRepoRequests(allowLocalGit);
+  }
+
+  void mount(ApiRoutes routes) {
+    routes.add(HttpMethod.POST, "/image-repos", Scope.DEPLOY, Routes.json(this::create));
+    routes.add(HttpMethod.GET, "/image-repos", Scope.READ, Routes.json(this::list));
+    routes.add(HttpMethod.GET, "/image-repos/{repo}", Scope.READ, Routes.json(this::get));
+    routes.add(HttpMethod.PUT, "/image-repos/{repo}", Scope.DEPLOY, Routes.json(this::update));
+    routes.add(HttpMethod.DELETE, "/image-repos/{repo}", Scope.DEPLOY, Routes.json(this::delete));
+  }
+
+  private Future<Reply> create(RoutingContext ctx) {
+    JsonBody body = Requests.jsonBody(ctx, new Validation());
+    return store
+        .insert(requests.create(body))
+        .map(repo -> Reply.created(repo, ApiRoutes.BASE + "/image-repos/" + repo.name()));
+  }
+
+  private Future<Reply> list(RoutingContext ctx) {
+    PageRequest page = PageRequest.from(ctx);
+    return store.list(page.after(), page.limit()).map(p -> Reply.page(p.items(), p.nextAfter()));
+  }
+
+  private Future<Reply> get(RoutingContext ctx) {
+    return store.get(Requests.param(ctx, "repo")).map(Reply::ok);
+  }
+
+  private Future<Reply> update(RoutingContext ctx) {
+    String name = Requests.param(ctx, "repo");
+    JsonBody body = Requests.jsonBody(ctx, new Validation());
+    return store.update(name, requests.update(body, name)).map(Reply::ok);
+  }
+
+  private Future<Reply> delete(RoutingContext ctx) {
+    return store.delete(Requests.param(ctx, "repo")).map(v -> Reply.noContent());
+  }
+}

@@ -1,0 +1,93 @@
+package dev.lanes.gateway.http;
+
+import dev.lanes.common.domain.ImageRepo;
+import dev.lanes.common.validation.JsonBody;
+import dev.lanes.common.validation.Rules;
+import dev.lanes.common.validation.Validation;
+import java.util.function.UnaryOperator;
+
+/** Reads image repo bodies: every field checked, every error collected. */
+final class ImageRepoRequests {
+
+  private final boolean allowLocalGit;
+
+  ImageRepoRequests(boolean allowLocalGit) {
+    this.allowLocalGit = allowLocalGit;
+  }
+
+  /** The repo a POST asks for. */
+  ImageRepo create(JsonBody body) {
+    Validation v = body.validation();
+    String name = body.requiredString("name");
+    if (name != null) {
+      Rules.checkName(v, "name", name);
+    }
+    body.required("registry");
+    body.required("git_repo");
+    ImageRepo draft =
+        new ImageRepo(
+            name,
+            null,
+            null,
+            ImageRepo.DEFAULT_CONTEXT_DIR,
+            ImageRepo.DEFAULT_DOCKERFILE,
+            false,
+            null,
+            null);
+    ImageRepo repo = readChanges(body).apply(draft);
+    body.rejectUnknownFields();
+    v.throwIfInvalid();
+    return repo;
+  }
+
+  /** The change a PUT asks for; fields left out keep their values. */
+  UnaryOperator<ImageRepo> update(JsonBody body, String pathName) {
+    Validation v = body.validation();
+    String name = body.string("name");
+    v.check(name == null || name.equals(pathName), "name", "cannot be changed");
+    for (String required : new String[] {"registry", "git_repo"}) {
+      v.check(!body.isNull(required), required, "cannot be null");
+    }
+    UnaryOperator<ImageRepo> change = readChanges(body);
+    body.rejectUnknownFields();
+    v.throwIfInvalid();
+    return change;
+  }
+
+  /** Reads and checks every writable field present; the result applies them to a repo. */
+  private UnaryOperator<ImageRepo> readChanges(JsonBody body) {
+    Validation v = body.validation();
+    String registry = body.string("registry");
+    if (registry != null) {
+      Rules.checkImageRepository(v, "registry", registry);
+    }
+    String gitRepo = body.string("git_repo");
+    if (gitRepo != null) {
+      Rules.checkGitRepo(v, "git_repo", gitRepo, allowLocalGit);
+    }
+    String contextDir = orDefault(body, "context_dir", ImageRepo.DEFAULT_CONTEXT_DIR);
+    if (contextDir != null) {
+      Rules.checkRelativePath(v, "context_dir", contextDir);
+    }
+    String dockerfile = orDefault(body, "dockerfile", ImageRepo.DEFAULT_DOCKERFILE);
+    if (dockerfile != null) {
+      Rules.checkRelativePath(v, "dockerfile", dockerfile);
+    }
+    Boolean noCache = body.bool("no_cache");
+    return current ->
+        new ImageRepo(
+            current.name(),
+            registry != null ? registry : current.registry(),
+            gitRepo != null ? gitRepo : current.gitRepo(),
+            contextDir != null ? contextDir : current.contextDir(),
+            dockerfile != null ? dockerfile : current.dockerfile(),
+            noCache != null ? noCache : current.noCache(),
+            current.createdAt(),
+            current.updatedAt());
+  }
+
+  /** The field's string; its default when it is {@code null}; {@code null} when absent. */
+  private static String orDefault(JsonBody body, String field, String defaultValue) {
+    return body.isNull(field) ? defaultValue : body.string(field);
+  }
+}

@@ -1,0 +1,190 @@
+package dev.lanes.gateway.store;
+
+import dev.lanes.common.db.PgErrors;
+import dev.lanes.common.domain.ImageRepo;
+import dev.lanes.common.error.ClientError;
+import dev.lanes.common.error.ErrorCode;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+/** Image repos in Postgres. Every failure is a {@code ClientError} or the database's own. */
+public final class ImageRepoStore {
+
+  private static final String COLUMNS =
+      "name, registry, git_repo, context_dir, dockerfile, no_cache, created_at, updated_at";
+  private static final String INSERT =
+      "insert into image_repos (name, registry, git_repo, context_dir, dockerfile, no_cache)"
+          + " values ($1, $2, $3, $4, $5, $6) returning "
+          + COLUMNS;
+  private static final String SELECT = "select " + COLUMNS + " from image_repos where name = $1";
+  private static final String SELECT_FOR_UPDATE = SELECT + " for update";
+  private static final String LIST =
+      "select " + COLUMNS + " from image_repos where name > $1 order by name limit $2";
+  private static final String UPDATE =
+      "update image_repos set registry = $2, git_repo = $3, context_dir = $4, dockerfile = $5,"
+          + " no_cache = $6, updated_at = now() where name = $1 returning "
+          + COLUMNS;
+  private static final String USERS =
+      "select name from apps where image_repo = $1 order by name limit 6";
+  private static final String DELETE = "delete from image_repos where name = $1";
+
+  private final Pool pool;
+
+  public ImageRepoStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  /**
+   * @return the stored repo, with its timestamps
+   * @throws ClientError {@code image_repo_exists}
+   */
+  public Future<ImageRepo> insert(ImageRepo repo) {
+    return pool.preparedQuery(INSERT)
+        .execute(
+            Tuple.of(
+                repo.name(),
+                repo.registry(),
+                repo.gitRepo(),
+                repo.contextDir(),
+                repo.dockerfile(),
+                repo.noCache()))
+        .map(rows -> map(rows.iterator().next()))
+        .recover(e -> Future.failedFuture(translateInsert(e, repo.name())));
+  }
+
+  /**
+   * @throws ClientError {@code image_repo_not_found}
+   */
+  public Future<ImageRepo> get(String name) {
+    return pool.preparedQuery(SELECT).execute(Tuple.of(name)).map(rows -> one(rows, name));
+  }
+
+  /** A page of repos with names after {@code after} ({@code ""} for the first page). */
+  public Future<Page<ImageRepo>> list(String after, int limit) {
+    return pool.preparedQuery(LIST)
+        .execute(Tuple.of(after, limit + 1))
+        .map(rows -> Page.of(all(rows), limit, ImageRepo::name));
+  }
+
+  /**
+   * Applies {@code change} to the current repo under a row lock and stores the result. {@code
+   * change} may throw a {@link ClientError}; nothing is written then.
+   *
+   * @throws ClientError {@code image_repo_not_found}
+   */
+  public Future<ImageRepo> update(String name, UnaryOperator<ImageRepo> change) {
+    return pool.withTransaction(tx -> lockAndUpdate(tx, name, change));
+  }
+
+  private Future<ImageRepo> lockAndUpdate(
+      SqlConnection tx, String name, UnaryOperator<ImageRepo> change) {
+    return tx.preparedQuery(SELECT_FOR_UPDATE)
+        .execute(Tuple.of(name))
+        .map(rows -> change.apply(one(rows, name)))
+        .compose(repo -> write(tx, repo));
+  }
+
+  private Future<ImageRepo> write(SqlConnection tx, ImageRepo repo) {
+    return tx.preparedQuery(UPDATE)
+        .execute(
+            Tuple.of(
+                repo.name(),
+                repo.registry(),
+                repo.gitRepo(),
+                repo.contextDir(),
+                repo.dockerfile(),
+                repo.noCache()))
+        .map(rows -> map(rows.iterator().next()));
+  }
+
+  /**
+   * @throws ClientError {@code image_repo_not_found}, {@code image_repo_in_use}
+   */
+  public Future<Void> delete(String name) {
+    return pool.withTransaction(
+            tx ->
+                tx.preparedQuery(USERS)
+                    .execute(Tuple.of(name))
+                    .compose(users -> requireUnused(name, users))
+                    .compose(v -> tx.preparedQuery(DELETE).execute(Tuple.of(name)))
+                    .map(rows -> requireDeleted(rows, name)))
+        .recover(e -> Future.failedFuture(translateDelete(e, name)));
+  }
+
+  private static Future<Void> requireUnused(String name, RowSet<Row> users) {
+    if (users.size() == 0) {
+      return Future.succeededFuture();
+    }
+    List<String> apps = new ArrayList<>();
+    users.forEach(r -> apps.add(r.getString(0)));
+    String list =
+        apps.size() > 5 ? String.join(", ", apps.subList(0, 5)) + ", ..." : String.join(", ", apps);
+    return Future.failedFuture(
+        new ClientError(
+            ErrorCode.IMAGE_REPO_IN_USE,
+            "image repo '"
+                + name
+                + "' is used by apps: "
+                + list
+                + "; change or delete them first"));
+  }
+
+  private static Void requireDeleted(RowSet<Row> rows, String name) {
+    if (rows.rowCount() == 0) {
+      throw notFound(name);
+    }
+    return null;
+  }
+
+  private static Throwable translateInsert(Throwable e, String name) {
+    if (PgErrors.isUniqueViolation(e)) {
+      return ClientError.exists(ErrorCode.IMAGE_REPO_EXISTS, "image repo", name);
+    }
+    return e;
+  }
+
+  private static Throwable translateDelete(Throwable e, String name) {
+    if (PgErrors.isForeignKeyViolation(e)) {
+      // an app started using it between our check and the delete
+      return new ClientError(
+          ErrorCode.IMAGE_REPO_IN_USE, "image repo '" + name + "' is used by an app");
+    }
+    return e;
+  }
+
+  static ClientError notFound(String name) {
+    return ClientError.notFound(ErrorCode.IMAGE_REPO_NOT_FOUND, "image repo", name);
+  }
+
+  private static ImageRepo one(RowSet<Row> rows, String name) {
+    if (rows.size() == 0) {
+      throw notFound(name);
+    }
+    return map(rows.iterator().next());
+  }
+
+  private static List<ImageRepo> all(RowSet<Row> rows) {
+    List<ImageRepo> out = new ArrayList<>(rows.size());
+    rows.forEach(r -> out.add(map(r)));
+    return out;
+  }
+
+  private static ImageRepo map(Row r) {
+    return new ImageRepo(
+        r.getString("name"),
+        r.getString("registry"),
+        r.getString("git_repo"),
+        r.getString("context_dir"),
+        r.getString("dockerfile"),
+        r.getBoolean("no_cache"),
+        Rows.instant(r, "created_at"),
+        Rows.instant(r, "updated_at"));
+  }
+}

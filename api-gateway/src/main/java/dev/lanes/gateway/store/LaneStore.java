@@ -1,0 +1,176 @@
+package dev.lanes.gateway.store;
+
+import dev.lanes.common.db.PgErrors;
+import dev.lanes.common.domain.Lane;
+import dev.lanes.common.error.ClientError;
+import dev.lanes.common.error.ErrorCode;
+import dev.lanes.common.json.Json;
+import dev.lanes.common.messaging.Channels;
+import dev.lanes.common.messaging.Message;
+import dev.lanes.common.outbox.Outbox;
+import dev.lanes.common.outbox.OutboxEntry;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Lanes in Postgres. Creating and deleting one writes a {@code lane.*} event to the outbox. */
+public final class LaneStore {
+
+  public static final String CREATED = "dev.lanes.lane.created";
+  public static final String DELETED = "dev.lanes.lane.deleted";
+  private static final String SOURCE = "/lanes/api-gateway";
+
+  private static final String COLUMNS =
+      "name, description, ttl_seconds, protected, status, created_at, updated_at";
+  private static final String INSERT =
+      "insert into lanes (name, description, ttl_seconds, protected) values ($1, $2, $3, $4)"
+          + " returning "
+          + COLUMNS;
+  private static final String SELECT = "select " + COLUMNS + " from lanes where name = $1";
+  private static final String LIST =
+      "select " + COLUMNS + " from lanes where name > $1 order by name limit $2";
+  private static final String SELECT_FOR_UPDATE = SELECT + " for update";
+  private static final String RELEASE_COUNT = "select count(*) from releases where lane = $1";
+  private static final String DELETE = "delete from lanes where name = $1";
+
+  private final Pool pool;
+
+  public LaneStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  /**
+   * @throws ClientError {@code lane_exists}
+   */
+  public Future<Lane> insert(Lane lane) {
+    return pool.withTransaction(tx -> insertWithEvent(tx, lane))
+        .recover(e -> Future.failedFuture(translateInsert(e, lane.name())));
+  }
+
+  private Future<Lane> insertWithEvent(SqlConnection tx, Lane lane) {
+    return tx.preparedQuery(INSERT)
+        .execute(Tuple.of(lane.name(), lane.description(), lane.ttlSeconds(), lane.isProtected()))
+        .map(rows -> map(rows.iterator().next()))
+        .compose(created -> Outbox.append(tx, event(CREATED, created)).map(created));
+  }
+
+  /**
+   * @throws ClientError {@code lane_not_found}
+   */
+  public Future<Lane> get(String name) {
+    return pool.preparedQuery(SELECT).execute(Tuple.of(name)).map(rows -> one(rows, name));
+  }
+
+  public Future<Page<Lane>> list(String after, int limit) {
+    return pool.preparedQuery(LIST)
+        .execute(Tuple.of(after, limit + 1))
+        .map(rows -> Page.of(all(rows), limit, Lane::name));
+  }
+
+  /**
+   * Deletes a lane that has no releases; answers the lane as it was, status {@code deleting}.
+   *
+   * @throws ClientError {@code lane_not_found}, {@code lane_protected}
+   */
+  public Future<Lane> delete(String name) {
+    return pool.withTransaction(tx -> lockAndDelete(tx, name));
+  }
+
+  private Future<Lane> lockAndDelete(SqlConnection tx, String name) {
+    return tx.preparedQuery(SELECT_FOR_UPDATE)
+        .execute(Tuple.of(name))
+        .map(rows -> requireDeletable(one(rows, name)))
+        .compose(lane -> requireNoReleases(tx, lane))
+        .compose(lane -> tx.preparedQuery(DELETE).execute(Tuple.of(name)).map(lane))
+        .map(LaneStore::deleting)
+        .compose(lane -> Outbox.append(tx, event(DELETED, lane)).map(lane));
+  }
+
+  private static Lane requireDeletable(Lane lane) {
+    if (lane.isProtected()) {
+      throw new ClientError(
+          ErrorCode.LANE_PROTECTED,
+          "lane '" + lane.name() + "' is protected: the platform deploys itself into it");
+    }
+    return lane;
+  }
+
+  private Future<Lane> requireNoReleases(SqlConnection tx, Lane lane) {
+    // Lanes with releases are undeployed by release-service before they go; until that exists a
+    // lane with releases is refused rather than left half deleted.
+    return tx.preparedQuery(RELEASE_COUNT)
+        .execute(Tuple.of(lane.name()))
+        .map(
+            rows -> {
+              if (rows.iterator().next().getLong(0) > 0) {
+                throw new ClientError(
+                    ErrorCode.LANE_DELETING,
+                    "lane '" + lane.name() + "' has releases; undeploy them first");
+              }
+              return lane;
+            });
+  }
+
+  private static Lane deleting(Lane lane) {
+    return new Lane(
+        lane.name(),
+        lane.description(),
+        lane.ttlSeconds(),
+        lane.isProtected(),
+        Lane.DELETING,
+        lane.expiresAt(),
+        lane.createdAt(),
+        Instant.now());
+  }
+
+  private static OutboxEntry event(String type, Lane lane) {
+    JsonObject data = new JsonObject(Json.writeString(lane));
+    return new OutboxEntry(
+        "lane",
+        lane.name(),
+        Channels.EVENTS,
+        false,
+        Message.of(type, SOURCE, lane.name(), lane.name(), data));
+  }
+
+  private static Throwable translateInsert(Throwable e, String name) {
+    if (PgErrors.isUniqueViolation(e)) {
+      return ClientError.exists(ErrorCode.LANE_EXISTS, "lane", name);
+    }
+    return e;
+  }
+
+  private static Lane one(RowSet<Row> rows, String name) {
+    if (rows.size() == 0) {
+      throw ClientError.notFound(ErrorCode.LANE_NOT_FOUND, "lane", name);
+    }
+    return map(rows.iterator().next());
+  }
+
+  private static List<Lane> all(RowSet<Row> rows) {
+    List<Lane> out = new ArrayList<>(rows.size());
+    rows.forEach(r -> out.add(map(r)));
+    return out;
+  }
+
+  private static Lane map(Row r) {
+    Integer ttl = r.getInteger("ttl_seconds");
+    Instant created = Rows.instant(r, "created_at");
+    return new Lane(
+        r.getString("name"),
+        r.getString("description"),
+        ttl,
+        r.getBoolean("protected"),
+        r.getString("status"),
+        ttl == null ? null : created.plusSeconds(ttl),
+        created,
+        Rows.instant(r, "updated_at"));
+  }
+}

@@ -1,0 +1,31 @@
+package dev.lanes.common.domain;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * One image build of an app's image repo from a git ref.
+ *
+ * @param commit the full 40-hex SHA the ref resolved to, once resolved
+ * @param tag the first 7 hex characters of the commit
+ * @param image {@code registry:tag}
+ * @param message why it failed, or {@code null}
+ */
+public record Build(
+    UUID id,
+    String app,
+    String imageRepo,
+    String gitRef,
+    String commit,
+    String tag,
+    String image,
+    String digest,
+    BuildStatus status,
+    String message,
+    String jobName,
+    Instant createdAt,
+    Instant startedAt,
+    Instant finishedAt) {
+
+  public static final String DEFAULT_REF = "main";
+}

@@ -1,0 +1,26 @@
+package dev.lanes.common.domain;
+
+import java.time.Instant;
+
+/**
+ * Build configuration shared by several apps: where the source is, how to build it and where the
+ * image goes.
+ *
+ * @param registry image repository without tag, e.g. {@code harbor.local:30002/team/web}
+ * @param gitRepo {@code owner/repo} (GitHub) or an {@code https://} / {@code git://} URL
+ * @param contextDir build context inside the repository, relative, default {@code .}
+ * @param dockerfile relative to the context, default {@code Dockerfile}
+ */
+public record ImageRepo(
+    String name,
+    String registry,
+    String gitRepo,
+    String contextDir,
+    String dockerfile,
+    boolean noCache,
+    Instant createdAt,
+    Instant updatedAt) {
+
+  public static final String DEFAULT_CONTEXT_DIR = ".";
+  public static final String DEFAULT_DOCKERFILE = "Dockerfile";
+}

@@ -1,0 +1,29 @@
+package dev.lanes.common.domain;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * An image tag of an app running in a lane; one per (app, lane).
+ *
+ * @param envs release overrides, merged over the app's envs
+ * @param revision increments on every change
+ * @param deployment the Deployment's name, {@code {app}-{lane}}
+ * @param service the Service's name, or {@code null} for a worker
+ */
+public record Release(
+    UUID id,
+    String app,
+    String lane,
+    String tag,
+    String image,
+    int replicas,
+    Map<String, String> envs,
+    int revision,
+    ReleaseStatus status,
+    String message,
+    String deployment,
+    String service,
+    Instant createdAt,
+    Instant updatedAt) {}

@@ -1,0 +1,6 @@
+package dev.lanes.common.error;
+
+/** A failure that may go away by itself; only these are retried. */
+public interface Retryable {
+  boolean isRetryable();
+}

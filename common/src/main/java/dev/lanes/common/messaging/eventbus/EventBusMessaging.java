@@ -1,0 +1,104 @@
+package dev.lanes.common.messaging.eventbus;
+
+import dev.lanes.common.messaging.Message;
+import dev.lanes.common.messaging.MessageHandler;
+import dev.lanes.common.messaging.Messaging;
+import dev.lanes.common.messaging.Subscription;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link Messaging} on the Vert.x event bus, for services that share one JVM. A command is a
+ * request that the consumer answers once its handler is done, so a failed or missing handler fails
+ * the send and the sender retries. Messages travel as CloudEvents JSON, as they do on Kafka.
+ */
+public final class EventBusMessaging implements Messaging {
+
+  private static final Logger LOG = LoggerFactory.getLogger(EventBusMessaging.class);
+  private static final int HANDLER_FAILED = 500;
+
+  private final Vertx vertx;
+  private final DeliveryOptions commandOptions;
+
+  public EventBusMessaging(Vertx vertx, Duration commandTimeout) {
+    this.vertx = vertx;
+    this.commandOptions = new DeliveryOptions().setSendTimeout(commandTimeout.toMillis());
+  }
+
+  @Override
+  public Future<Void> send(String channel, Message command) {
+    return vertx.eventBus().request(channel, encode(command), commandOptions).mapEmpty();
+  }
+
+  @Override
+  public Future<Void> publish(String channel, Message event) {
+    vertx.eventBus().publish(channel, encode(event));
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<Subscription> consume(String channel, String group, MessageHandler handler) {
+    // One JVM holds one member per group: the event bus picks one consumer per request.
+    return register(channel, handler);
+  }
+
+  @Override
+  public Future<Subscription> subscribe(String channel, MessageHandler handler) {
+    return register(channel, handler);
+  }
+
+  @Override
+  public Future<Void> close() {
+    return Future.succeededFuture();
+  }
+
+  private Future<Subscription> register(String channel, MessageHandler handler) {
+    MessageConsumer<Buffer> consumer =
+        vertx.eventBus().consumer(channel, delivery -> dispatch(channel, handler, delivery));
+    Subscription subscription = consumer::unregister;
+    return consumer.completion().map(subscription);
+  }
+
+  private void dispatch(
+      String channel, MessageHandler handler, io.vertx.core.eventbus.Message<Buffer> delivery) {
+    Message message;
+    try {
+      message = Message.fromCloudEvent(new JsonObject(delivery.body()));
+    } catch (RuntimeException e) {
+      LOG.warn("dropping a malformed message on {}: {}", channel, e.getMessage());
+      delivery.fail(HANDLER_FAILED, "malformed message");
+      return;
+    }
+    Future<Void> handled;
+    try {
+      handled = handler.handle(message);
+    } catch (RuntimeException e) {
+      handled = Future.failedFuture(e);
+    }
+    handled.onComplete(
+        done -> {
+          if (done.succeeded()) {
+            delivery.reply(null);
+          } else {
+            LOG.warn(
+                "handling {} {} on {} failed: {}",
+                message.type(),
+                message.id(),
+                channel,
+                done.cause().toString());
+            delivery.fail(HANDLER_FAILED, String.valueOf(done.cause().getMessage()));
+          }
+        });
+  }
+
+  private static Buffer encode(Message message) {
+    return message.toCloudEvent().toBuffer();
+  }
+}

@@ -1,0 +1,99 @@
+package dev.lanes.platform;
+
+import dev.lanes.build.app.BuildServiceConfig;
+import dev.lanes.common.config.ConfigKey;
+import dev.lanes.common.config.ConfigReader;
+import dev.lanes.common.config.HttpConfig;
+import dev.lanes.common.db.DbConfig;
+import dev.lanes.gateway.app.GatewayConfig;
+import dev.lanes.registry.app.RegistryServiceConfig;
+import dev.lanes.release.app.ReleaseServiceConfig;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Configuration of the whole platform in one JVM: every service's keys plus where local state
+ * lives.
+ *
+ * @param db the external Postgres, or {@code null} to run an embedded one in {@code dataDir}
+ */
+public record PlatformConfig(
+    Path dataDir,
+    DbConfig db,
+    int dbPoolSize,
+    GatewayConfig gateway,
+    BuildServiceConfig build,
+    ReleaseServiceConfig release,
+    RegistryServiceConfig registry) {
+
+  public static final ConfigKey<Path> DATA_DIR =
+      ConfigKey.of(
+          "LANES_DATA_DIR",
+          ".lanes",
+          Path::of,
+          "Local state of make run: the embedded PostgreSQL, the secret key, the sandbox cluster.");
+
+  /** Every key the platform reads, once each, in the order the docs list them. */
+  public static List<ConfigKey<?>> keys() {
+    Map<String, ConfigKey<?>> keys = new LinkedHashMap<>();
+    for (List<ConfigKey<?>> group :
+        List.of(
+            List.of(DATA_DIR, DbConfig.DATABASE_URL, DbConfig.DATABASE_POOL_SIZE),
+            GatewayConfig.KEYS,
+            RegistryServiceConfig.KEYS,
+            BuildServiceConfig.KEYS,
+            ReleaseServiceConfig.KEYS)) {
+      group.forEach(k -> keys.putIfAbsent(k.name(), k));
+    }
+    return new ArrayList<>(keys.values());
+  }
+
+  /**
+   * @throws dev.lanes.common.config.ConfigException naming every problem
+   */
+  public static PlatformConfig from(Map<String, String> env) {
+    ConfigReader reader = new ConfigReader(env);
+    Path dataDir = reader.get(DATA_DIR);
+    DbConfig db = DbConfig.from(reader);
+    Integer poolSize = reader.get(DbConfig.DATABASE_POOL_SIZE);
+    GatewayConfig gateway = GatewayConfig.from(reader);
+    BuildServiceConfig build = BuildServiceConfig.from(reader);
+    ReleaseServiceConfig release = ReleaseServiceConfig.from(reader);
+    RegistryServiceConfig registry = RegistryServiceConfig.from(reader);
+    if (gateway.http().port() != 0 && gateway.http().port() == registry.http().port()) {
+      reader.problem("HTTP_PORT and REGISTRY_HTTP_PORT must differ");
+    }
+    reader.done();
+    return new PlatformConfig(
+        dataDir.toAbsolutePath().normalize(),
+        db,
+        poolSize == null ? 16 : poolSize,
+        gateway,
+        build,
+        release,
+        registry);
+  }
+
+  public PlatformConfig withGateway(GatewayConfig gateway) {
+    return new PlatformConfig(dataDir, db, dbPoolSize, gateway, build, release, registry);
+  }
+
+  public PlatformConfig withDb(DbConfig db) {
+    return new PlatformConfig(dataDir, db, dbPoolSize, gateway, build, release, registry);
+  }
+
+  /** Ports 0 everywhere: for tests that run several platforms side by side. */
+  public PlatformConfig onFreePorts() {
+    return new PlatformConfig(
+        dataDir,
+        db,
+        dbPoolSize,
+        gateway.withHttp(new HttpConfig("127.0.0.1", 0)),
+        build,
+        release,
+        registry.withHttp(new HttpConfig("127.0.0.1", 0)));
+  }
+}
