@@ -18,13 +18,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Checks {@code X-API-Key} on every request under {@code /api/v1}. Keys read from the store are
+ * Checks {@code X-API-Key} on every request under {@code /api/}. Keys read from the store are
  * trusted for {@code ttl}, so most requests cost a hash and a map lookup, not a query. One instance
  * per gateway verticle: it is confined to that verticle's event loop and needs no locking.
  */
 public final class ApiKeyAuthenticator implements Handler<RoutingContext> {
 
   public static final String HEADER = "X-API-Key";
+  private static final String PROTECTED_PREFIX = "/api/";
   private static final Logger LOG = LoggerFactory.getLogger(ApiKeyAuthenticator.class);
   private static final int MAX_ENTRIES = 10_000;
   private static final Duration TOUCH_EVERY = Duration.ofMinutes(1);
@@ -51,6 +52,10 @@ public final class ApiKeyAuthenticator implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
+    if (!ctx.request().path().startsWith(PROTECTED_PREFIX)) {
+      ctx.next();
+      return;
+    }
     String presented = ctx.request().getHeader(HEADER);
     if (presented == null || presented.isBlank()) {
       ctx.fail(
