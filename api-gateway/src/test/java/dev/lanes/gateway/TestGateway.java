@@ -2,9 +2,9 @@ package dev.lanes.gateway;
 
 import dev.lanes.common.config.ConfigReader;
 import dev.lanes.common.crypto.SecretBox;
+import dev.lanes.common.db.Database;
 import dev.lanes.common.db.DbConfig;
 import dev.lanes.common.db.Migrations;
-import dev.lanes.common.db.Pools;
 import dev.lanes.common.metrics.LanesVertx;
 import dev.lanes.gateway.app.Gateway;
 import dev.lanes.gateway.app.GatewayConfig;
@@ -103,7 +103,7 @@ public final class TestGateway implements AutoCloseable {
         WebClient.create(
             instance.vertx(),
             new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(started.port()));
-    Pool pool = Pools.create(instance.vertx(), db, 2, "test");
+    Pool pool = Database.pool(instance.vertx(), db, 2, "test");
     return new TestGateway(instance.vertx(), pool, db, client, started.port());
   }
 

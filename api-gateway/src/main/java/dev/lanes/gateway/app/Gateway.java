@@ -1,8 +1,8 @@
 package dev.lanes.gateway.app;
 
 import dev.lanes.common.crypto.SecretBox;
+import dev.lanes.common.db.Database;
 import dev.lanes.common.db.DbConfig;
-import dev.lanes.common.db.Pools;
 import dev.lanes.gateway.auth.AdminKeyBootstrap;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
@@ -32,7 +32,7 @@ public final class Gateway {
 
   private static Future<AdminKeyBootstrap.Outcome> bootstrapAdminKey(
       Vertx vertx, GatewayConfig config, DbConfig db) {
-    Pool pool = Pools.create(vertx, db, 1, "gateway-bootstrap");
+    Pool pool = Database.pool(vertx, db, 1, "gateway-bootstrap");
     return new AdminKeyBootstrap(pool)
         .run(config.adminToken(), config.rotateAdminKey())
         .eventually(pool::close);

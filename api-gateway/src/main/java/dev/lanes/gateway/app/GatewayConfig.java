@@ -31,10 +31,10 @@ public record GatewayConfig(
   public static final ConfigKey<Integer> HTTP_INSTANCES =
       ConfigKey.integer(
           "HTTP_INSTANCES",
-          Runtime.getRuntime().availableProcessors(),
+          Math.max(1, Runtime.getRuntime().availableProcessors() / 2),
           1,
           64,
-          "Gateway verticles sharing the port (default: one per CPU core).");
+          "Gateway verticles sharing the port (default: one per two CPU cores).");
   public static final ConfigKey<Secret> API_TOKEN =
       ConfigKey.secret(
           "API_TOKEN",

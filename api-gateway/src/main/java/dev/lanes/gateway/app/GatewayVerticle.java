@@ -1,8 +1,8 @@
 package dev.lanes.gateway.app;
 
 import dev.lanes.common.crypto.SecretBox;
+import dev.lanes.common.db.Database;
 import dev.lanes.common.db.DbConfig;
-import dev.lanes.common.db.Pools;
 import dev.lanes.gateway.auth.ApiKeyAuthenticator;
 import dev.lanes.gateway.http.ApiRouter;
 import dev.lanes.gateway.store.ApiKeyStore;
@@ -14,7 +14,6 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -38,7 +37,7 @@ public final class GatewayVerticle extends VerticleBase {
   private final int poolSize;
   private final SecretBox secrets;
   private final PrometheusMeterRegistry registry;
-  private Pool pool;
+  private Database database;
   private HttpServer server;
 
   public GatewayVerticle(
@@ -56,17 +55,17 @@ public final class GatewayVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    pool = Pools.create(vertx, db, poolSize, "gateway-" + INSTANCES.incrementAndGet());
-    ApiKeyStore keys = new ApiKeyStore(pool);
+    database = Database.create(vertx, db, poolSize, "gateway-" + INSTANCES.incrementAndGet());
+    ApiKeyStore keys = new ApiKeyStore(database);
     ApiKeyAuthenticator authenticator =
         new ApiKeyAuthenticator(keys, config.authCacheTtl(), Clock.systemUTC());
     vertx.eventBus().<String>localConsumer(KEY_REVOKED, m -> authenticator.invalidate(m.body()));
     ApiRouter.Deps deps =
         new ApiRouter.Deps(
-            pool,
-            new ImageRepoStore(pool),
-            new AppStore(pool, secrets),
-            new LaneStore(pool),
+            database,
+            new ImageRepoStore(database),
+            new AppStore(database, secrets),
+            new LaneStore(database),
             keys,
             authenticator,
             id -> vertx.eventBus().publish(KEY_REVOKED, id),
@@ -88,7 +87,7 @@ public final class GatewayVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return pool == null ? Future.succeededFuture() : pool.close();
+    return database == null ? Future.succeededFuture() : database.close();
   }
 
   /** The port this instance listens on (the OS's choice when configured with 0). */

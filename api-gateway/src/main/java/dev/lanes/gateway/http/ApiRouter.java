@@ -1,5 +1,6 @@
 package dev.lanes.gateway.http;
 
+import dev.lanes.common.db.Database;
 import dev.lanes.gateway.auth.ApiKeyAuthenticator;
 import dev.lanes.gateway.store.ApiKeyStore;
 import dev.lanes.gateway.store.AppStore;
@@ -11,7 +12,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
-import io.vertx.sqlclient.Pool;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -26,7 +26,7 @@ public final class ApiRouter {
 
   /** What the routes need. */
   public record Deps(
-      Pool pool,
+      Database db,
       ImageRepoStore imageRepos,
       AppStore apps,
       LaneStore lanes,
@@ -46,7 +46,7 @@ public final class ApiRouter {
     Router router = Router.router(vertx);
     ApiRoutes routes = new ApiRoutes(router);
     ProblemHandler problems = new ProblemHandler(routes::allowedMethods);
-    HealthHandler health = new HealthHandler(deps.pool());
+    HealthHandler health = new HealthHandler(deps.db().client());
     Buffer openApi = openApiDocument();
 
     router.route().handler(new RequestIds());

@@ -3,7 +3,7 @@ package dev.lanes.gateway.http;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -14,10 +14,10 @@ final class HealthHandler {
 
   private static final long DB_CHECK_TIMEOUT_MS = 2000;
 
-  private final Pool pool;
+  private final SqlClient db;
 
-  HealthHandler(Pool pool) {
-    this.pool = pool;
+  HealthHandler(SqlClient db) {
+    this.db = db;
   }
 
   void live(RoutingContext ctx) {
@@ -41,7 +41,7 @@ final class HealthHandler {
   }
 
   private Future<Void> pingDatabase() {
-    return pool.query("select 1")
+    return db.query("select 1")
         .execute()
         .timeout(DB_CHECK_TIMEOUT_MS, TimeUnit.MILLISECONDS)
         .mapEmpty();

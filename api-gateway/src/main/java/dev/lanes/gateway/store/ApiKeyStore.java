@@ -1,5 +1,6 @@
 package dev.lanes.gateway.store;
 
+import dev.lanes.common.db.Database;
 import dev.lanes.common.db.PgErrors;
 import dev.lanes.common.domain.ApiKey;
 import dev.lanes.common.domain.Scope;
@@ -7,7 +8,6 @@ import dev.lanes.common.error.ClientError;
 import dev.lanes.common.error.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
@@ -49,10 +49,10 @@ public final class ApiKeyStore {
           + COLUMNS;
   private static final String TOUCH = "update api_keys set last_used_at = now() where id = $1";
 
-  private final Pool pool;
+  private final Database db;
 
-  public ApiKeyStore(Pool pool) {
-    this.pool = pool;
+  public ApiKeyStore(Database db) {
+    this.db = db;
   }
 
   /**
@@ -60,7 +60,8 @@ public final class ApiKeyStore {
    */
   public Future<ApiKey> insert(
       String id, String name, byte[] hash, List<Scope> scopes, Instant expiresAt) {
-    return pool.preparedQuery(INSERT)
+    return db.client()
+        .preparedQuery(INSERT)
         .execute(
             Tuple.of(
                 id,
@@ -80,7 +81,8 @@ public final class ApiKeyStore {
 
   /** The key with this id, revoked or not, for authentication. */
   public Future<Optional<StoredKey>> find(String id) {
-    return pool.preparedQuery(FIND)
+    return db.client()
+        .preparedQuery(FIND)
         .execute(Tuple.of(id))
         .map(
             rows ->
@@ -93,11 +95,12 @@ public final class ApiKeyStore {
    * @throws ClientError {@code api_key_not_found} (revoked keys are gone)
    */
   public Future<ApiKey> get(String id) {
-    return pool.preparedQuery(SELECT).execute(Tuple.of(id)).map(rows -> one(rows, id));
+    return db.client().preparedQuery(SELECT).execute(Tuple.of(id)).map(rows -> one(rows, id));
   }
 
   public Future<Page<ApiKey>> list(String after, int limit) {
-    return pool.preparedQuery(LIST)
+    return db.client()
+        .preparedQuery(LIST)
         .execute(Tuple.of(after, limit + 1))
         .map(rows -> Page.of(all(rows), limit, ApiKey::name));
   }
@@ -108,7 +111,7 @@ public final class ApiKeyStore {
    * @throws ClientError {@code api_key_not_found}, {@code forbidden} for the last admin key
    */
   public Future<ApiKey> revoke(String id) {
-    return pool.withTransaction(tx -> revokeUnlessLastAdmin(tx, id));
+    return db.pool().withTransaction(tx -> revokeUnlessLastAdmin(tx, id));
   }
 
   private Future<ApiKey> revokeUnlessLastAdmin(SqlConnection tx, String id) {
@@ -135,7 +138,7 @@ public final class ApiKeyStore {
 
   /** Records that the key was used; best effort. */
   public Future<Void> touch(String id) {
-    return pool.preparedQuery(TOUCH).execute(Tuple.of(id)).mapEmpty();
+    return db.client().preparedQuery(TOUCH).execute(Tuple.of(id)).mapEmpty();
   }
 
   private static Future<Void> ok() {

@@ -2,6 +2,7 @@ package dev.lanes.gateway.store;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.lanes.common.crypto.SecretBox;
+import dev.lanes.common.db.Database;
 import dev.lanes.common.db.PgErrors;
 import dev.lanes.common.domain.App;
 import dev.lanes.common.domain.Resources;
@@ -13,7 +14,6 @@ import dev.lanes.common.json.Json;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
@@ -54,11 +54,11 @@ public final class AppStore {
   private static final String DELETE = "delete from apps where name = $1";
   private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
 
-  private final Pool pool;
+  private final Database db;
   private final SecretBox secrets;
 
-  public AppStore(Pool pool, SecretBox secrets) {
-    this.pool = pool;
+  public AppStore(Database db, SecretBox secrets) {
+    this.db = db;
     this.secrets = secrets;
   }
 
@@ -66,7 +66,8 @@ public final class AppStore {
    * @throws ClientError {@code app_exists}, {@code image_repo_not_found}
    */
   public Future<App> insert(AppSpec spec) {
-    return pool.preparedQuery(INSERT)
+    return db.client()
+        .preparedQuery(INSERT)
         .execute(params(spec))
         .map(rows -> map(rows.iterator().next()))
         .recover(e -> Future.failedFuture(translateWrite(e, spec)));
@@ -76,11 +77,12 @@ public final class AppStore {
    * @throws ClientError {@code app_not_found}
    */
   public Future<App> get(String name) {
-    return pool.preparedQuery(SELECT).execute(Tuple.of(name)).map(rows -> one(rows, name));
+    return db.client().preparedQuery(SELECT).execute(Tuple.of(name)).map(rows -> one(rows, name));
   }
 
   public Future<Page<App>> list(String after, int limit) {
-    return pool.preparedQuery(LIST)
+    return db.client()
+        .preparedQuery(LIST)
         .execute(Tuple.of(after, limit + 1))
         .map(rows -> Page.of(all(rows), limit, App::name));
   }
@@ -92,7 +94,7 @@ public final class AppStore {
    * @throws ClientError {@code app_not_found}, {@code image_repo_not_found}
    */
   public Future<App> update(String name, UnaryOperator<AppSpec> change) {
-    return pool.withTransaction(tx -> lockAndUpdate(tx, name, change));
+    return db.pool().withTransaction(tx -> lockAndUpdate(tx, name, change));
   }
 
   private Future<App> lockAndUpdate(SqlConnection tx, String name, UnaryOperator<AppSpec> change) {
@@ -115,7 +117,8 @@ public final class AppStore {
    * @throws ClientError {@code app_not_found}, {@code app_has_releases}
    */
   public Future<Void> delete(String name) {
-    return pool.withTransaction(
+    return db.pool()
+        .withTransaction(
             tx ->
                 tx.preparedQuery(RELEASES)
                     .execute(Tuple.of(name))

@@ -1,11 +1,11 @@
 package dev.lanes.gateway.store;
 
+import dev.lanes.common.db.Database;
 import dev.lanes.common.db.PgErrors;
 import dev.lanes.common.domain.ImageRepo;
 import dev.lanes.common.error.ClientError;
 import dev.lanes.common.error.ErrorCode;
 import io.vertx.core.Future;
-import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
@@ -35,10 +35,10 @@ public final class ImageRepoStore {
       "select name from apps where image_repo = $1 order by name limit 6";
   private static final String DELETE = "delete from image_repos where name = $1";
 
-  private final Pool pool;
+  private final Database db;
 
-  public ImageRepoStore(Pool pool) {
-    this.pool = pool;
+  public ImageRepoStore(Database db) {
+    this.db = db;
   }
 
   /**
@@ -46,7 +46,8 @@ public final class ImageRepoStore {
    * @throws ClientError {@code image_repo_exists}
    */
   public Future<ImageRepo> insert(ImageRepo repo) {
-    return pool.preparedQuery(INSERT)
+    return db.client()
+        .preparedQuery(INSERT)
         .execute(
             Tuple.of(
                 repo.name(),
@@ -63,12 +64,13 @@ public final class ImageRepoStore {
    * @throws ClientError {@code image_repo_not_found}
    */
   public Future<ImageRepo> get(String name) {
-    return pool.preparedQuery(SELECT).execute(Tuple.of(name)).map(rows -> one(rows, name));
+    return db.client().preparedQuery(SELECT).execute(Tuple.of(name)).map(rows -> one(rows, name));
   }
 
   /** A page of repos with names after {@code after} ({@code ""} for the first page). */
   public Future<Page<ImageRepo>> list(String after, int limit) {
-    return pool.preparedQuery(LIST)
+    return db.client()
+        .preparedQuery(LIST)
         .execute(Tuple.of(after, limit + 1))
         .map(rows -> Page.of(all(rows), limit, ImageRepo::name));
   }
@@ -80,7 +82,7 @@ public final class ImageRepoStore {
    * @throws ClientError {@code image_repo_not_found}
    */
   public Future<ImageRepo> update(String name, UnaryOperator<ImageRepo> change) {
-    return pool.withTransaction(tx -> lockAndUpdate(tx, name, change));
+    return db.pool().withTransaction(tx -> lockAndUpdate(tx, name, change));
   }
 
   private Future<ImageRepo> lockAndUpdate(
@@ -108,7 +110,8 @@ public final class ImageRepoStore {
    * @throws ClientError {@code image_repo_not_found}, {@code image_repo_in_use}
    */
   public Future<Void> delete(String name) {
-    return pool.withTransaction(
+    return db.pool()
+        .withTransaction(
             tx ->
                 tx.preparedQuery(USERS)
                     .execute(Tuple.of(name))

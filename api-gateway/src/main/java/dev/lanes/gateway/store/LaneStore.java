@@ -1,5 +1,6 @@
 package dev.lanes.gateway.store;
 
+import dev.lanes.common.db.Database;
 import dev.lanes.common.db.PgErrors;
 import dev.lanes.common.domain.Lane;
 import dev.lanes.common.error.ClientError;
@@ -11,7 +12,6 @@ import dev.lanes.common.outbox.Outbox;
 import dev.lanes.common.outbox.OutboxEntry;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
@@ -40,17 +40,18 @@ public final class LaneStore {
   private static final String RELEASE_COUNT = "select count(*) from releases where lane = $1";
   private static final String DELETE = "delete from lanes where name = $1";
 
-  private final Pool pool;
+  private final Database db;
 
-  public LaneStore(Pool pool) {
-    this.pool = pool;
+  public LaneStore(Database db) {
+    this.db = db;
   }
 
   /**
    * @throws ClientError {@code lane_exists}
    */
   public Future<Lane> insert(Lane lane) {
-    return pool.withTransaction(tx -> insertWithEvent(tx, lane))
+    return db.pool()
+        .withTransaction(tx -> insertWithEvent(tx, lane))
         .recover(e -> Future.failedFuture(translateInsert(e, lane.name())));
   }
 
@@ -65,11 +66,12 @@ public final class LaneStore {
    * @throws ClientError {@code lane_not_found}
    */
   public Future<Lane> get(String name) {
-    return pool.preparedQuery(SELECT).execute(Tuple.of(name)).map(rows -> one(rows, name));
+    return db.client().preparedQuery(SELECT).execute(Tuple.of(name)).map(rows -> one(rows, name));
   }
 
   public Future<Page<Lane>> list(String after, int limit) {
-    return pool.preparedQuery(LIST)
+    return db.client()
+        .preparedQuery(LIST)
         .execute(Tuple.of(after, limit + 1))
         .map(rows -> Page.of(all(rows), limit, Lane::name));
   }
@@ -80,7 +82,7 @@ public final class LaneStore {
    * @throws ClientError {@code lane_not_found}, {@code lane_protected}
    */
   public Future<Lane> delete(String name) {
-    return pool.withTransaction(tx -> lockAndDelete(tx, name));
+    return db.pool().withTransaction(tx -> lockAndDelete(tx, name));
   }
 
   private Future<Lane> lockAndDelete(SqlConnection tx, String name) {

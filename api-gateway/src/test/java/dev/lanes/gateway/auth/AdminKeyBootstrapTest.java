@@ -3,9 +3,9 @@ package dev.lanes.gateway.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lanes.common.config.Secret;
+import dev.lanes.common.db.Database;
 import dev.lanes.common.db.DbConfig;
 import dev.lanes.common.db.Migrations;
-import dev.lanes.common.db.Pools;
 import dev.lanes.testkit.TestPostgres;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
@@ -27,7 +27,7 @@ class AdminKeyBootstrapTest {
         DbConfig.local(database.host(), database.port(), database.name(), database.user(), 2);
     Migrations.migrate(db);
     vertx = Vertx.vertx();
-    pool = Pools.create(vertx, db, 2, "test");
+    pool = Database.pool(vertx, db, 2, "test");
     bootstrap = new AdminKeyBootstrap(pool);
   }
 

@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.lanes.common.crypto.SecretBox;
+import dev.lanes.common.db.Database;
 import dev.lanes.common.db.DbConfig;
-import dev.lanes.common.db.Pools;
 import dev.lanes.gateway.auth.ApiKeyAuthenticator;
 import dev.lanes.gateway.store.ApiKeyStore;
 import dev.lanes.gateway.store.AppStore;
@@ -17,7 +17,6 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Route;
-import io.vertx.sqlclient.Pool;
 import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
@@ -86,18 +85,18 @@ class OpenApiContractTest {
   private static java.util.List<ApiRoutes.ApiRoute> servedRoutes() {
     Vertx vertx = Vertx.vertx();
     try {
-      Pool pool =
-          Pools.create(vertx, DbConfig.local("127.0.0.1", 1, "none", "none", 1), 1, "unused");
-      ApiKeyStore keys = new ApiKeyStore(pool);
+      Database db =
+          Database.create(vertx, DbConfig.local("127.0.0.1", 1, "none", "none", 1), 1, "unused");
+      ApiKeyStore keys = new ApiKeyStore(db);
       Clock clock = Clock.systemUTC();
       ApiRouter.Built built =
           ApiRouter.create(
               vertx,
               new ApiRouter.Deps(
-                  pool,
-                  new ImageRepoStore(pool),
-                  new AppStore(pool, SecretBox.fromBase64(SecretBox.newKey())),
-                  new LaneStore(pool),
+                  db,
+                  new ImageRepoStore(db),
+                  new AppStore(db, SecretBox.fromBase64(SecretBox.newKey())),
+                  new LaneStore(db),
                   keys,
                   new ApiKeyAuthenticator(keys, Duration.ofSeconds(1), clock),
                   id -> {},

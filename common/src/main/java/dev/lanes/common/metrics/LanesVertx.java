@@ -30,7 +30,7 @@ public final class LanesVertx {
                     Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE, Label.POOL_NAME));
     Vertx vertx =
         Vertx.builder()
-            .with(new VertxOptions().setMetricsOptions(metrics))
+            .with(new VertxOptions().setMetricsOptions(metrics).setPreferNativeTransport(true))
             .withMetrics(new MicrometerMetricsFactory(registry))
             .build();
     return new Instance(vertx, registry);
