@@ -11,9 +11,14 @@ import io.vertx.sqlclient.Tuple;
  */
 public final class Outbox {
 
+  /** Postgres delivers this notification at commit, which wakes the relay at once. */
+  public static final String CHANNEL = "lanes_outbox";
+
   private static final String INSERT =
-      "insert into outbox (aggregate_type, aggregate_id, event_type, payload) values ($1, $2, $3,"
-          + " $4)";
+      "with row as (insert into outbox (aggregate_type, aggregate_id, event_type, payload) values"
+          + " ($1, $2, $3, $4) returning id) select pg_notify('"
+          + CHANNEL
+          + "', '') from row";
 
   private Outbox() {}
 

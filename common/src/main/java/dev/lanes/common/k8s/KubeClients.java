@@ -1,0 +1,30 @@
+package dev.lanes.common.k8s;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.vertx5.Vertx5HttpClientFactory;
+import io.vertx.core.Vertx;
+
+/**
+ * Creates fabric8 clients that talk through the process's own Vert.x instance. Their blocking calls
+ * must run on worker threads ({@link dev.lanes.common.concurrent.Blocking}), never on an event
+ * loop: they wait for answers the event loops deliver.
+ */
+public final class KubeClients {
+
+  private KubeClients() {}
+
+  public static KubernetesClient create(Vertx vertx, KubeConfig target) {
+    Config config =
+        target.kubeconfig() != null
+            ? Config.fromKubeconfig(target.kubeconfig().toFile())
+            : Config.autoConfigure(null);
+    config.setRequestTimeout(10_000);
+    config.setConnectionTimeout(5_000);
+    return new KubernetesClientBuilder()
+        .withConfig(config)
+        .withHttpClientFactory(new Vertx5HttpClientFactory(vertx))
+        .build();
+  }
+}

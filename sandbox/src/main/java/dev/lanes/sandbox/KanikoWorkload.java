@@ -1,0 +1,192 @@
+package dev.lanes.sandbox;
+
+import io.fabric8.kubernetes.api.model.Container;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.treewalk.TreeWalk;
+
+/**
+ * A Kaniko executor without Docker: it reads the build context of a {@code file://} repository at
+ * the pinned commit with JGit, fails as Kaniko would when the Dockerfile is not there, walks the
+ * Dockerfile's instructions with plausible log lines, and "pushes" an image whose digest it writes
+ * as the termination message (Kaniko's {@code --digest-file=/dev/termination-log}).
+ *
+ * <p>Ways to make a build fail or last, on purpose: a {@code RUN false} or {@code RUN exit N}
+ * instruction fails the build like a failing command; a comment {@code # sandbox: sleep 30s} makes
+ * the build take that long (to try cancel and deadlines). Repositories that are not {@code file://}
+ * cannot be fetched here; their builds are simulated without reading the source.
+ */
+final class KanikoWorkload implements Workload {
+
+  private static final Pattern SLEEP =
+      Pattern.compile("#\\s*sandbox:\\s*sleep\\s+(\\d+)(ms|s|m)\\s*", Pattern.CASE_INSENSITIVE);
+  private static final Pattern FAILING_RUN =
+      Pattern.compile("RUN\\s+(false|exit\\s+(\\d+))\\s*", Pattern.CASE_INSENSITIVE);
+
+  static boolean isKaniko(Container container) {
+    return container.getArgs() != null
+        && container.getArgs().stream().anyMatch(a -> a.startsWith("--context="));
+  }
+
+  @Override
+  public Outcome run(Container container, Run run) throws InterruptedException {
+    List<String> args = container.getArgs();
+    String context = arg(args, "--context").orElse("");
+    String subPath = arg(args, "--context-sub-path").orElse("");
+    String dockerfile = arg(args, "--dockerfile").orElse("Dockerfile");
+    String destination = arg(args, "--destination").orElse("image:latest");
+    run.log("INFO[0000] Using dockerignore file: .dockerignore");
+    run.log("INFO[0000] Retrieving build context from " + context.replaceAll("#.*", ""));
+    run.pause(run.step());
+    Optional<String> source;
+    try {
+      source = readDockerfile(context, subPath, dockerfile);
+    } catch (ContextException e) {
+      run.log("error building image: " + e.getMessage());
+      return Outcome.failed(e.getMessage());
+    }
+    if (source.isEmpty()) {
+      run.log(
+          "INFO[0000] sandbox: "
+              + context.replaceAll("#.*", "")
+              + " cannot be fetched here;"
+              + " the build is simulated without reading the source");
+    }
+    for (String line : source.orElse("FROM scratch\n").split("\n")) {
+      Outcome failure = instruction(line.trim(), run);
+      if (failure != null) {
+        return failure;
+      }
+    }
+    String digest = digest(destination + "@" + context);
+    run.log("INFO[0002] Pushing image to " + destination);
+    run.pause(run.step());
+    run.log("INFO[0003] Pushed " + destination.replaceAll(":[^:/]*$", "") + "@" + digest);
+    return Outcome.succeeded(args.contains("--digest-file=/dev/termination-log") ? digest : "");
+  }
+
+  /** Simulates one Dockerfile line; answers the failure it causes, or {@code null}. */
+  private static Outcome instruction(String line, Run run) throws InterruptedException {
+    Matcher sleep = SLEEP.matcher(line);
+    if (sleep.matches()) {
+      run.pause(duration(Long.parseLong(sleep.group(1)), sleep.group(2)));
+      return null;
+    }
+    if (line.isEmpty() || line.startsWith("#")) {
+      return null;
+    }
+    String keyword = line.split("\\s+", 2)[0].toUpperCase(Locale.ROOT);
+    if (keyword.equals("FROM")) {
+      run.log("INFO[0001] Retrieving image manifest " + line.substring(4).trim());
+    }
+    run.log("INFO[0001] " + line);
+    Matcher failing = FAILING_RUN.matcher(line);
+    if (failing.matches()) {
+      String code = failing.group(2) == null ? "1" : failing.group(2);
+      String message =
+          "error building image: error building stage: failed to execute command: waiting for"
+              + " process to exit: exit status "
+              + code;
+      run.log(message);
+      return Outcome.failed(message);
+    }
+    if (keyword.equals("RUN") || keyword.equals("COPY") || keyword.equals("ADD")) {
+      run.log("INFO[0001] Taking snapshot of full filesystem...");
+    }
+    run.pause(run.step());
+    return null;
+  }
+
+  /**
+   * The Dockerfile at the pinned commit, or empty when the context is not a local repository.
+   *
+   * @throws ContextException as Kaniko fails when the context or Dockerfile cannot be read
+   */
+  static Optional<String> readDockerfile(String context, String subPath, String dockerfile)
+      throws ContextException {
+    if (!context.startsWith("file://")) {
+      return Optional.empty();
+    }
+    String[] parts = context.substring("file://".length()).split("#");
+    String commit = parts[parts.length - 1];
+    String path =
+        normalise(
+            subPath.isEmpty() || subPath.equals(".") ? dockerfile : subPath + "/" + dockerfile);
+    try (Git git = Git.open(new File(parts[0]));
+        Repository repo = git.getRepository();
+        RevWalk walk = new RevWalk(repo)) {
+      ObjectId id = repo.resolve(commit);
+      if (id == null) {
+        throw new ContextException("commit " + commit + " is not in " + parts[0]);
+      }
+      RevCommit rev = walk.parseCommit(id);
+      try (TreeWalk tree = TreeWalk.forPath(repo, path, rev.getTree())) {
+        if (tree == null) {
+          throw new ContextException(
+              "error resolving dockerfile path: please provide a valid path to a Dockerfile within"
+                  + " the build context with --dockerfile ("
+                  + path
+                  + " does not exist at "
+                  + commit.substring(0, Math.min(7, commit.length()))
+                  + ")");
+        }
+        return Optional.of(
+            new String(repo.open(tree.getObjectId(0)).getBytes(), StandardCharsets.UTF_8));
+      }
+    } catch (IOException e) {
+      throw new ContextException(
+          "cannot read the build context " + parts[0] + ": " + e.getMessage());
+    }
+  }
+
+  private static String normalise(String path) {
+    return path.replaceAll("^\\./", "").replaceAll("/\\./", "/");
+  }
+
+  private static Optional<String> arg(List<String> args, String name) {
+    return args.stream()
+        .filter(a -> a.startsWith(name + "="))
+        .map(a -> a.substring(name.length() + 1))
+        .findFirst();
+  }
+
+  private static Duration duration(long n, String unit) {
+    return switch (unit.toLowerCase(Locale.ROOT)) {
+      case "ms" -> Duration.ofMillis(n);
+      case "m" -> Duration.ofMinutes(n);
+      default -> Duration.ofSeconds(n);
+    };
+  }
+
+  private static String digest(String seed) {
+    try {
+      byte[] hash =
+          MessageDigest.getInstance("SHA-256").digest(seed.getBytes(StandardCharsets.UTF_8));
+      return "sha256:" + HexFormat.of().formatHex(hash);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The build context cannot be used; the message is what Kaniko would print. */
+  static final class ContextException extends Exception {
+    ContextException(String message) {
+      super(message);
+    }
+  }
+}

@@ -1,0 +1,105 @@
+package dev.lanes.sandbox;
+
+import io.fabric8.kubernetes.api.model.Status;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.http.HttpUrl;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * fabric8's CRUD dispatcher, plus the one API a CRUD store cannot answer: pod logs ({@code GET
+ * /api/v1/namespaces/{ns}/pods/{pod}/log}), served from the simulated kubelet's {@link PodLogStore}
+ * with the query parameters clients use ({@code timestamps}, {@code sinceTime}, {@code
+ * sinceSeconds}, {@code tailLines}, {@code limitBytes}). {@code follow} answers what exists so far:
+ * clients that follow poll with {@code sinceTime}.
+ */
+final class SandboxDispatcher extends KubernetesCrudDispatcher {
+
+  private static final Pattern LOG_PATH =
+      Pattern.compile("/api/v1/namespaces/([^/]+)/pods/([^/?]+)/log");
+
+  private final PodLogStore logs;
+
+  SandboxDispatcher(PodLogStore logs) {
+    this.logs = logs;
+  }
+
+  @Override
+  public MockResponse dispatch(RecordedRequest request) {
+    HttpUrl url = HttpUrl.parse("http://sandbox" + request.getPath());
+    Matcher m = LOG_PATH.matcher(url.encodedPath());
+    if ("GET".equals(request.getMethod()) && m.matches()) {
+      return log(m.group(1), m.group(2), url);
+    }
+    return super.dispatch(request);
+  }
+
+  private MockResponse log(String namespace, String pod, HttpUrl url) {
+    List<PodLogStore.Line> lines = logs.read(namespace, pod);
+    if (lines == null) {
+      MockResponse exists = handleGet("/api/v1/namespaces/" + namespace + "/pods/" + pod);
+      return exists.code() == 404
+          ? status(404, "NotFound", "pods \"" + pod + "\" not found")
+          : status(
+              400,
+              "BadRequest",
+              "container in pod \"" + pod + "\" is waiting to start: ContainerCreating");
+    }
+    Instant since = since(url);
+    if (since != null) {
+      lines = lines.stream().filter(l -> !l.time().isBefore(since)).toList();
+    }
+    String tail = url.queryParameter("tailLines");
+    if (tail != null) {
+      int n = Integer.parseInt(tail);
+      lines = lines.subList(Math.max(0, lines.size() - n), lines.size());
+    }
+    boolean timestamps = "true".equals(url.queryParameter("timestamps"));
+    StringBuilder out = new StringBuilder();
+    for (PodLogStore.Line line : lines) {
+      if (timestamps) {
+        out.append(DateTimeFormatter.ISO_INSTANT.format(line.time())).append(' ');
+      }
+      out.append(line.text()).append('\n');
+    }
+    String body = out.toString();
+    String limit = url.queryParameter("limitBytes");
+    if (limit != null && body.length() > Integer.parseInt(limit)) {
+      body = body.substring(0, Integer.parseInt(limit));
+    }
+    return new MockResponse()
+        .setResponseCode(200)
+        .setHeader("Content-Type", "text/plain")
+        .setBody(body);
+  }
+
+  private static Instant since(HttpUrl url) {
+    String time = url.queryParameter("sinceTime");
+    if (time != null) {
+      return Instant.parse(time);
+    }
+    String seconds = url.queryParameter("sinceSeconds");
+    return seconds == null ? null : Instant.now().minusSeconds(Long.parseLong(seconds));
+  }
+
+  private static MockResponse status(int code, String reason, String message) {
+    Status status =
+        new StatusBuilder()
+            .withStatus("Failure")
+            .withCode(code)
+            .withReason(reason)
+            .withMessage(message)
+            .build();
+    return new MockResponse()
+        .setResponseCode(code)
+        .setHeader("Content-Type", "application/json")
+        .setBody(Serialization.asJson(status));
+  }
+}

@@ -1,0 +1,42 @@
+package dev.lanes.sandbox;
+
+import io.fabric8.kubernetes.api.model.Container;
+import java.time.Duration;
+
+/** What a simulated container does between starting and terminating. */
+interface Workload {
+
+  /** How a container ended: exit code, reason and the termination message (Kaniko's digest). */
+  record Outcome(int exitCode, String reason, String message) {
+
+    static Outcome succeeded(String message) {
+      return new Outcome(0, "Completed", message);
+    }
+
+    static Outcome failed(String message) {
+      return new Outcome(1, "Error", message);
+    }
+
+    boolean isSuccess() {
+      return exitCode == 0;
+    }
+  }
+
+  /** What a workload may do while it runs. */
+  interface Run {
+    void log(String line);
+
+    /** Waits; throws {@link InterruptedException} when the pod is killed meanwhile. */
+    void pause(Duration duration) throws InterruptedException;
+
+    /** The pause between two steps of the simulation. */
+    Duration step();
+  }
+
+  Outcome run(Container container, Run run) throws InterruptedException;
+
+  /** The workload that simulates {@code container}. */
+  static Workload of(Container container) {
+    return KanikoWorkload.isKaniko(container) ? new KanikoWorkload() : new GenericWorkload();
+  }
+}
