@@ -9,6 +9,7 @@ import dev.lanes.common.metrics.LanesVertx;
 import dev.lanes.gateway.app.Gateway;
 import dev.lanes.gateway.app.GatewayConfig;
 import dev.lanes.testkit.TestPostgres;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -84,6 +85,11 @@ public final class TestGateway implements AutoCloseable {
 
   /** A gateway on an existing, migrated database. */
   public static TestGateway startOn(DbConfig db, Map<String, String> env) {
+    return startOn(db, env, null);
+  }
+
+  /** A gateway on an existing database that streams build logs from {@code kube}. */
+  public static TestGateway startOn(DbConfig db, Map<String, String> env, KubernetesClient kube) {
     Map<String, String> all = new HashMap<>();
     all.put("HTTP_PORT", "0");
     all.put("BIND_ADDRESS", "127.0.0.1");
@@ -96,7 +102,7 @@ public final class TestGateway implements AutoCloseable {
     reader.done();
     LanesVertx.Instance instance = LanesVertx.create();
     Gateway.Started started =
-        Gateway.deploy(instance.vertx(), instance.registry(), config, db)
+        Gateway.deploy(instance.vertx(), instance.registry(), config, db, kube)
             .timeout(30, TimeUnit.SECONDS)
             .await();
     WebClient client =

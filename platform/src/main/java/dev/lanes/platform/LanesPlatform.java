@@ -4,14 +4,25 @@ import dev.lanes.build.app.BuildServiceVerticle;
 import dev.lanes.common.config.ConfigException;
 import dev.lanes.common.db.DbConfig;
 import dev.lanes.common.db.Migrations;
+import dev.lanes.common.k8s.KubeClients;
+import dev.lanes.common.k8s.KubeConfig;
+import dev.lanes.common.messaging.Messaging;
+import dev.lanes.common.messaging.eventbus.EventBusMessaging;
 import dev.lanes.common.metrics.LanesVertx;
+import dev.lanes.common.outbox.OutboxRelay;
+import dev.lanes.common.outbox.OutboxRelayVerticle;
 import dev.lanes.gateway.app.Gateway;
 import dev.lanes.gateway.app.GatewayConfig;
 import dev.lanes.registry.app.RegistryServiceVerticle;
 import dev.lanes.release.app.ReleaseServiceVerticle;
+import dev.lanes.sandbox.SandboxCluster;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.vertx.core.Vertx;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,30 +30,67 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
  * Every Lanes service in one JVM on embedded defaults: what {@code make run} starts. With {@code
- * DATABASE_URL} unset it runs an embedded PostgreSQL in {@code LANES_DATA_DIR}; it stops
- * everything, Postgres last, on Ctrl-C.
+ * DATABASE_URL} unset it runs an embedded PostgreSQL in {@code LANES_DATA_DIR}; with no {@code
+ * KUBECONFIG} and outside a pod it runs the sandbox cluster. It stops everything, Postgres last, on
+ * Ctrl-C.
  */
 public final class LanesPlatform implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(LanesPlatform.class);
+  private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(60);
 
   private final PlatformConfig config;
-  private final EmbeddedDatabase embedded;
-  private final LanesVertx.Instance vertx;
+  private final Resources resources;
   private final Gateway.Started gateway;
   private final int registryPort;
   private final Duration startup;
 
+  /** What was started, so that it can all be stopped again, in reverse order. */
+  private static final class Resources implements AutoCloseable {
+    EmbeddedDatabase database;
+    SandboxCluster sandbox;
+    Path kubeconfig;
+    LanesVertx.Instance vertx;
+    KubernetesClient kube;
+
+    /** One step of stopping; a failed step does not keep the next ones from running. */
+    private interface Step {
+      void run() throws Exception;
+    }
+
+    @Override
+    public void close() {
+      List<Step> steps = new ArrayList<>();
+      if (vertx != null) {
+        steps.add(() -> vertx.vertx().close().await(30, TimeUnit.SECONDS));
+      }
+      if (kube != null) {
+        steps.add(kube::close);
+      }
+      if (sandbox != null) {
+        steps.add(sandbox::close);
+      }
+      if (database != null) {
+        steps.add(database::close);
+      }
+      for (Step step : steps) {
+        try {
+          step.run();
+        } catch (Exception e) {
+          LOG.warn("stopping: {}", e.toString());
+        }
+      }
+    }
+  }
+
   private LanesPlatform(
       PlatformConfig config,
-      EmbeddedDatabase embedded,
-      LanesVertx.Instance vertx,
+      Resources resources,
       Gateway.Started gateway,
       int registryPort,
       Duration startup) {
     this.config = config;
-    this.embedded = embedded;
-    this.vertx = vertx;
+    this.resources = resources;
     this.gateway = gateway;
     this.registryPort = registryPort;
     this.startup = startup;
@@ -62,7 +110,8 @@ public final class LanesPlatform implements AutoCloseable {
     LanesPlatform platform;
     try {
       platform = start(config);
-    } catch (Exception e) {
+    } catch (Exception | Error e) {
+      // an Error too: Vert.x threads would keep a JVM whose main thread died alive
       LOG.error("Lanes could not start: {}", e.getMessage(), e);
       System.exit(1);
       return;
@@ -81,40 +130,63 @@ public final class LanesPlatform implements AutoCloseable {
   /** Starts every service; blocking. Whatever started is stopped again if a later step fails. */
   public static LanesPlatform start(PlatformConfig config) throws Exception {
     long begin = System.nanoTime();
-    EmbeddedDatabase embedded =
-        config.db() == null ? EmbeddedDatabase.start(config.dataDir().resolve("postgres")) : null;
-    LanesVertx.Instance instance = null;
+    Resources r = new Resources();
     try {
-      DbConfig db = config.db() != null ? config.db() : embedded.config(config.dbPoolSize());
+      DbConfig db = database(config, r);
       Migrations.migrate(db);
-      GatewayConfig gatewayConfig = withSecretKey(config);
-      instance = LanesVertx.create();
-      Vertx vertx = instance.vertx();
+      r.vertx = LanesVertx.create();
+      Vertx vertx = r.vertx.vertx();
+      boolean sandbox = cluster(config, r);
+      boolean localGit = config.localGitAllowed(sandbox);
+      GatewayConfig gatewayConfig = withSecretKey(config).withAllowLocalGit(localGit);
+      Messaging messaging = new EventBusMessaging(vertx, COMMAND_TIMEOUT);
       Gateway.Started gateway =
-          Gateway.deploy(vertx, instance.registry(), gatewayConfig, db).await(60, TimeUnit.SECONDS);
+          Gateway.deploy(vertx, r.vertx.registry(), gatewayConfig, db, r.kube)
+              .await(60, TimeUnit.SECONDS);
       RegistryServiceVerticle registry =
-          new RegistryServiceVerticle(config.registry(), instance.registry());
+          new RegistryServiceVerticle(config.registry(), r.vertx.registry());
       vertx.deployVerticle(registry).await(30, TimeUnit.SECONDS);
-      vertx.deployVerticle(new BuildServiceVerticle(config.build())).await(30, TimeUnit.SECONDS);
+      vertx
+          .deployVerticle(
+              new BuildServiceVerticle(
+                  config.build().withAllowLocalGit(localGit), db, r.kube, messaging))
+          .await(60, TimeUnit.SECONDS);
       vertx
           .deployVerticle(new ReleaseServiceVerticle(config.release()))
           .await(30, TimeUnit.SECONDS);
+      // last: commands find their consumers registered
+      vertx
+          .deployVerticle(new OutboxRelayVerticle(db, messaging, OutboxRelay.Settings.DEFAULT))
+          .await(30, TimeUnit.SECONDS);
       return new LanesPlatform(
-          config,
-          embedded,
-          instance,
-          gateway,
-          registry.actualPort(),
-          Duration.ofNanos(System.nanoTime() - begin));
-    } catch (Exception e) {
-      if (instance != null) {
-        instance.vertx().close().await(30, TimeUnit.SECONDS);
-      }
-      if (embedded != null) {
-        embedded.close();
-      }
+          config, r, gateway, registry.actualPort(), Duration.ofNanos(System.nanoTime() - begin));
+    } catch (Exception | Error e) {
+      r.close();
       throw e;
     }
+  }
+
+  private static DbConfig database(PlatformConfig config, Resources r) throws java.io.IOException {
+    if (config.db() != null) {
+      return config.db();
+    }
+    r.database = EmbeddedDatabase.start(config.dataDir().resolve("postgres"));
+    return r.database.config(config.dbPoolSize());
+  }
+
+  /**
+   * Connects to the configured cluster, or starts the sandbox; answers whether it is the sandbox.
+   */
+  private static boolean cluster(PlatformConfig config, Resources r) {
+    KubeConfig kube = config.kube();
+    if (!kube.isConfigured()) {
+      r.kubeconfig = config.dataDir().resolve("sandbox").resolve("kubeconfig");
+      r.sandbox =
+          SandboxCluster.start(new SandboxCluster.Options(0, r.kubeconfig, config.sandboxStep()));
+      kube = KubeConfig.of(r.kubeconfig);
+    }
+    r.kube = KubeClients.create(r.vertx.vertx(), kube);
+    return r.sandbox != null;
   }
 
   private static GatewayConfig withSecretKey(PlatformConfig config) throws java.io.IOException {
@@ -132,26 +204,20 @@ public final class LanesPlatform implements AutoCloseable {
     return registryPort;
   }
 
+  /** The sandbox cluster, or {@code null} when a real one is configured. */
+  public SandboxCluster sandbox() {
+    return resources.sandbox;
+  }
+
   /** The admin key generated by this start, or {@code null} when none was. */
   public String generatedAdminKey() {
     return gateway.adminKey().newKey();
   }
 
-  /** Stops the services, then the embedded Postgres. Safe to call more than once. */
+  /** Stops the services, the cluster client, the sandbox, then Postgres. Safe to call twice. */
   @Override
   public synchronized void close() {
-    try {
-      vertx.vertx().close().await(30, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      LOG.warn("stopping the services: {}", e.toString());
-    }
-    if (embedded != null) {
-      try {
-        embedded.close();
-      } catch (Exception e) {
-        LOG.warn("stopping PostgreSQL: {}", e.toString());
-      }
-    }
+    resources.close();
   }
 
   void printBanner(PrintStream out) {
@@ -166,13 +232,22 @@ public final class LanesPlatform implements AutoCloseable {
     out.printf("  Registry   http://%s:%d/healthz%n", host, registryPort);
     out.printf(
         "  Postgres   %s%n",
-        embedded == null
+        resources.database == null
             ? "DATABASE_URL"
             : "embedded, data in "
                 + config.dataDir().resolve("postgres")
                 + " (port "
-                + embedded.port()
+                + resources.database.port()
                 + ")");
+    out.printf(
+        "  Cluster    %s%n",
+        resources.sandbox == null
+            ? "KUBECONFIG "
+                + (config.kube().kubeconfig() == null ? "(in-cluster)" : config.kube().kubeconfig())
+            : "sandbox (simulated, "
+                + resources.sandbox.url()
+                + "), kubeconfig "
+                + resources.kubeconfig);
     var admin = gateway.adminKey();
     if (admin.newKey() != null) {
       out.printf("  Admin key  %s%n", admin.newKey());

@@ -1,14 +1,18 @@
 package dev.lanes.platform;
 
+import dev.lanes.build.api.BuildKeys;
 import dev.lanes.build.app.BuildServiceConfig;
 import dev.lanes.common.config.ConfigKey;
+import dev.lanes.common.config.ConfigParsers;
 import dev.lanes.common.config.ConfigReader;
 import dev.lanes.common.config.HttpConfig;
 import dev.lanes.common.db.DbConfig;
+import dev.lanes.common.k8s.KubeConfig;
 import dev.lanes.gateway.app.GatewayConfig;
 import dev.lanes.registry.app.RegistryServiceConfig;
 import dev.lanes.release.app.ReleaseServiceConfig;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,7 +31,10 @@ public record PlatformConfig(
     GatewayConfig gateway,
     BuildServiceConfig build,
     ReleaseServiceConfig release,
-    RegistryServiceConfig registry) {
+    RegistryServiceConfig registry,
+    KubeConfig kube,
+    Boolean allowLocalGit,
+    Duration sandboxStep) {
 
   public static final ConfigKey<Path> DATA_DIR =
       ConfigKey.of(
@@ -36,12 +43,24 @@ public record PlatformConfig(
           Path::of,
           "Local state of make run: the embedded PostgreSQL, the secret key, the sandbox cluster.");
 
+  public static final ConfigKey<Duration> SANDBOX_STEP =
+      ConfigKey.of(
+          "SANDBOX_STEP_DELAY",
+          "500ms",
+          ConfigParsers::duration,
+          "Pace of the sandbox cluster's simulated kubelet: the time between two steps of a pod.");
+
   /** Every key the platform reads, once each, in the order the docs list them. */
   public static List<ConfigKey<?>> keys() {
     Map<String, ConfigKey<?>> keys = new LinkedHashMap<>();
     for (List<ConfigKey<?>> group :
         List.of(
-            List.of(DATA_DIR, DbConfig.DATABASE_URL, DbConfig.DATABASE_POOL_SIZE),
+            List.of(
+                DATA_DIR,
+                DbConfig.DATABASE_URL,
+                DbConfig.DATABASE_POOL_SIZE,
+                KubeConfig.KUBECONFIG,
+                SANDBOX_STEP),
             GatewayConfig.KEYS,
             RegistryServiceConfig.KEYS,
             BuildServiceConfig.KEYS,
@@ -63,6 +82,9 @@ public record PlatformConfig(
     BuildServiceConfig build = BuildServiceConfig.from(reader);
     ReleaseServiceConfig release = ReleaseServiceConfig.from(reader);
     RegistryServiceConfig registry = RegistryServiceConfig.from(reader);
+    KubeConfig kube = KubeConfig.from(reader, env);
+    Boolean allowLocalGit = reader.get(BuildKeys.ALLOW_LOCAL_GIT);
+    Duration sandboxStep = reader.get(SANDBOX_STEP);
     if (gateway.http().port() != 0 && gateway.http().port() == registry.http().port()) {
       reader.problem("HTTP_PORT and REGISTRY_HTTP_PORT must differ");
     }
@@ -74,15 +96,43 @@ public record PlatformConfig(
         gateway,
         build,
         release,
-        registry);
+        registry,
+        kube,
+        allowLocalGit,
+        sandboxStep);
   }
 
   public PlatformConfig withGateway(GatewayConfig gateway) {
-    return new PlatformConfig(dataDir, db, dbPoolSize, gateway, build, release, registry);
+    return new PlatformConfig(
+        dataDir,
+        db,
+        dbPoolSize,
+        gateway,
+        build,
+        release,
+        registry,
+        kube,
+        allowLocalGit,
+        sandboxStep);
   }
 
   public PlatformConfig withDb(DbConfig db) {
-    return new PlatformConfig(dataDir, db, dbPoolSize, gateway, build, release, registry);
+    return new PlatformConfig(
+        dataDir,
+        db,
+        dbPoolSize,
+        gateway,
+        build,
+        release,
+        registry,
+        kube,
+        allowLocalGit,
+        sandboxStep);
+  }
+
+  /** Whether file:// repositories are accepted: as configured, else only with the sandbox. */
+  public boolean localGitAllowed(boolean sandbox) {
+    return allowLocalGit != null ? allowLocalGit : sandbox;
   }
 
   /** Ports 0 everywhere: for tests that run several platforms side by side. */
@@ -94,6 +144,9 @@ public record PlatformConfig(
         gateway.withHttp(new HttpConfig("127.0.0.1", 0)),
         build,
         release,
-        registry.withHttp(new HttpConfig("127.0.0.1", 0)));
+        registry.withHttp(new HttpConfig("127.0.0.1", 0)),
+        kube,
+        allowLocalGit,
+        sandboxStep);
   }
 }

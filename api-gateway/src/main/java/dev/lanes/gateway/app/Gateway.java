@@ -4,6 +4,7 @@ import dev.lanes.common.crypto.SecretBox;
 import dev.lanes.common.db.Database;
 import dev.lanes.common.db.DbConfig;
 import dev.lanes.gateway.auth.AdminKeyBootstrap;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -23,11 +24,18 @@ public final class Gateway {
 
   private Gateway() {}
 
+  /**
+   * @param kube the cluster whose build pods' logs the API streams, or {@code null}
+   */
   public static Future<Started> deploy(
-      Vertx vertx, PrometheusMeterRegistry registry, GatewayConfig config, DbConfig db) {
+      Vertx vertx,
+      PrometheusMeterRegistry registry,
+      GatewayConfig config,
+      DbConfig db,
+      KubernetesClient kube) {
     SecretBox secrets = SecretBox.fromBase64(config.secretKey().reveal());
     return bootstrapAdminKey(vertx, config, db)
-        .compose(outcome -> deployInstances(vertx, registry, config, db, secrets, outcome));
+        .compose(outcome -> deployInstances(vertx, registry, config, db, secrets, kube, outcome));
   }
 
   private static Future<AdminKeyBootstrap.Outcome> bootstrapAdminKey(
@@ -44,6 +52,7 @@ public final class Gateway {
       GatewayConfig config,
       DbConfig db,
       SecretBox secrets,
+      KubernetesClient kube,
       AdminKeyBootstrap.Outcome outcome) {
     int instances = config.instances();
     int poolSize = Math.max(1, db.poolSize() / instances);
@@ -51,7 +60,8 @@ public final class Gateway {
     return vertx
         .deployVerticle(
             () -> {
-              GatewayVerticle v = new GatewayVerticle(config, db, poolSize, secrets, registry);
+              GatewayVerticle v =
+                  new GatewayVerticle(config, db, poolSize, secrets, registry, kube);
               started.add(v);
               return v;
             },

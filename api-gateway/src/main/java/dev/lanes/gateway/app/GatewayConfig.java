@@ -1,5 +1,6 @@
 package dev.lanes.gateway.app;
 
+import dev.lanes.build.api.BuildKeys;
 import dev.lanes.common.config.ConfigKey;
 import dev.lanes.common.config.ConfigParsers;
 import dev.lanes.common.config.ConfigReader;
@@ -24,7 +25,8 @@ public record GatewayConfig(
     boolean rotateAdminKey,
     Secret secretKey,
     boolean allowLocalGit,
-    Duration authCacheTtl) {
+    Duration authCacheTtl,
+    String buildNamespace) {
 
   public static final ConfigKey<Integer> HTTP_PORT =
       ConfigKey.integer("HTTP_PORT", 8080, 0, 65535, "Port of the REST API.");
@@ -51,11 +53,7 @@ public record GatewayConfig(
           "LANES_SECRET_KEY",
           "Base64 of 32 random bytes: seals app secret_envs at rest. make run keeps one in"
               + " LANES_DATA_DIR/secret.key when unset.");
-  public static final ConfigKey<Boolean> ALLOW_LOCAL_GIT =
-      ConfigKey.bool(
-          "LANES_ALLOW_LOCAL_GIT",
-          false,
-          "Accept file:// git repositories (on by default in sandbox mode).");
+  public static final ConfigKey<Boolean> ALLOW_LOCAL_GIT = BuildKeys.ALLOW_LOCAL_GIT;
   public static final ConfigKey<Duration> AUTH_CACHE_TTL =
       ConfigKey.of(
           "AUTH_CACHE_TTL",
@@ -73,7 +71,8 @@ public record GatewayConfig(
           ROTATE_ADMIN_KEY,
           SECRET_KEY,
           ALLOW_LOCAL_GIT,
-          AUTH_CACHE_TTL);
+          AUTH_CACHE_TTL,
+          BuildKeys.BUILD_NAMESPACE);
 
   /** Reads the gateway's keys; problems are collected in {@code reader}. */
   public static GatewayConfig from(ConfigReader reader) {
@@ -84,22 +83,44 @@ public record GatewayConfig(
         Boolean.TRUE.equals(reader.get(ROTATE_ADMIN_KEY)),
         reader.get(SECRET_KEY),
         Boolean.TRUE.equals(reader.get(ALLOW_LOCAL_GIT)),
-        reader.get(AUTH_CACHE_TTL));
+        reader.get(AUTH_CACHE_TTL),
+        reader.get(BuildKeys.BUILD_NAMESPACE));
   }
 
   public GatewayConfig withSecretKey(Secret key) {
     return new GatewayConfig(
-        http, instances, adminToken, rotateAdminKey, key, allowLocalGit, authCacheTtl);
+        http,
+        instances,
+        adminToken,
+        rotateAdminKey,
+        key,
+        allowLocalGit,
+        authCacheTtl,
+        buildNamespace);
   }
 
   public GatewayConfig withAllowLocalGit(boolean allow) {
     return new GatewayConfig(
-        http, instances, adminToken, rotateAdminKey, secretKey, allow, authCacheTtl);
+        http,
+        instances,
+        adminToken,
+        rotateAdminKey,
+        secretKey,
+        allow,
+        authCacheTtl,
+        buildNamespace);
   }
 
   public GatewayConfig withHttp(HttpConfig http) {
     return new GatewayConfig(
-        http, instances, adminToken, rotateAdminKey, secretKey, allowLocalGit, authCacheTtl);
+        http,
+        instances,
+        adminToken,
+        rotateAdminKey,
+        secretKey,
+        allowLocalGit,
+        authCacheTtl,
+        buildNamespace);
   }
 
   private static int orZero(Integer value) {

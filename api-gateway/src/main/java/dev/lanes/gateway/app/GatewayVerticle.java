@@ -1,14 +1,19 @@
 package dev.lanes.gateway.app;
 
+import dev.lanes.build.api.BuildPods;
+import dev.lanes.build.api.BuildStore;
+import dev.lanes.common.concurrent.Blocking;
 import dev.lanes.common.crypto.SecretBox;
 import dev.lanes.common.db.Database;
 import dev.lanes.common.db.DbConfig;
 import dev.lanes.gateway.auth.ApiKeyAuthenticator;
 import dev.lanes.gateway.http.ApiRouter;
+import dev.lanes.gateway.http.StatusWaiter;
 import dev.lanes.gateway.store.ApiKeyStore;
 import dev.lanes.gateway.store.AppStore;
 import dev.lanes.gateway.store.ImageRepoStore;
 import dev.lanes.gateway.store.LaneStore;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -37,7 +42,9 @@ public final class GatewayVerticle extends VerticleBase {
   private final int poolSize;
   private final SecretBox secrets;
   private final PrometheusMeterRegistry registry;
+  private final KubernetesClient kube;
   private Database database;
+  private Blocking blocking;
   private HttpServer server;
 
   public GatewayVerticle(
@@ -45,8 +52,10 @@ public final class GatewayVerticle extends VerticleBase {
       DbConfig db,
       int poolSize,
       SecretBox secrets,
-      PrometheusMeterRegistry registry) {
+      PrometheusMeterRegistry registry,
+      KubernetesClient kube) {
     this.config = config;
+    this.kube = kube;
     this.db = db;
     this.poolSize = poolSize;
     this.secrets = secrets;
@@ -71,7 +80,10 @@ public final class GatewayVerticle extends VerticleBase {
             id -> vertx.eventBus().publish(KEY_REVOKED, id),
             registry,
             config.allowLocalGit(),
-            Clock.systemUTC());
+            Clock.systemUTC(),
+            new BuildStore(database),
+            new StatusWaiter(vertx),
+            buildPods());
     return vertx
         .createHttpServer(
             new HttpServerOptions()
@@ -85,9 +97,19 @@ public final class GatewayVerticle extends VerticleBase {
         .onSuccess(s -> LOG.debug("gateway instance listening on {}", s.actualPort()));
   }
 
+  /** The build pods of the cluster, or {@code null} without one: then only saved logs answer. */
+  private BuildPods buildPods() {
+    if (kube == null) {
+      return null;
+    }
+    blocking = new Blocking(vertx, "lanes-gateway-io", 8);
+    return new BuildPods(kube, config.buildNamespace(), blocking);
+  }
+
   @Override
   public Future<?> stop() {
-    return database == null ? Future.succeededFuture() : database.close();
+    Future<Void> closed = blocking == null ? Future.succeededFuture() : blocking.close();
+    return closed.eventually(() -> database == null ? Future.succeededFuture() : database.close());
   }
 
   /** The port this instance listens on (the OS's choice when configured with 0). */

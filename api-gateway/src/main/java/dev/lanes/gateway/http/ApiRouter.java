@@ -1,5 +1,7 @@
 package dev.lanes.gateway.http;
 
+import dev.lanes.build.api.BuildPods;
+import dev.lanes.build.api.BuildStore;
 import dev.lanes.common.db.Database;
 import dev.lanes.gateway.auth.ApiKeyAuthenticator;
 import dev.lanes.gateway.store.ApiKeyStore;
@@ -35,7 +37,10 @@ public final class ApiRouter {
       Consumer<String> keyRevoked,
       PrometheusMeterRegistry registry,
       boolean allowLocalGit,
-      Clock clock) {}
+      Clock clock,
+      BuildStore builds,
+      StatusWaiter waiter,
+      BuildPods buildPods) {}
 
   private ApiRouter() {}
 
@@ -74,6 +79,11 @@ public final class ApiRouter {
     new AppHandler(deps.apps()).mount(routes);
     new LaneHandler(deps.lanes()).mount(routes);
     new ApiKeyHandler(deps.apiKeys(), deps.keyRevoked(), deps.clock()).mount(routes);
+    new BuildHandler(
+            deps.builds(),
+            deps.waiter(),
+            new BuildLogStream(vertx, deps.builds(), deps.buildPods()))
+        .mount(routes);
 
     router.route().failureHandler(problems);
     for (int status : new int[] {400, 404, 405, 413, 415, 500}) {

@@ -1,7 +1,9 @@
 package dev.lanes.gateway.store;
 
 import dev.lanes.common.db.Database;
+import dev.lanes.common.db.Page;
 import dev.lanes.common.db.PgErrors;
+import dev.lanes.common.db.Rows;
 import dev.lanes.common.domain.ImageRepo;
 import dev.lanes.common.error.ClientError;
 import dev.lanes.common.error.ErrorCode;

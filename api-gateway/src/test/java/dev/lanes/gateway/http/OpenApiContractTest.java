@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.lanes.build.api.BuildStore;
 import dev.lanes.common.crypto.SecretBox;
 import dev.lanes.common.db.Database;
 import dev.lanes.common.db.DbConfig;
@@ -102,7 +103,10 @@ class OpenApiContractTest {
                   id -> {},
                   new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
                   false,
-                  clock));
+                  clock,
+                  new BuildStore(db),
+                  new StatusWaiter(vertx),
+                  null));
       // every concrete /api/v1 route of the router is one of the listed routes
       Set<String> listed = new TreeSet<>();
       built

@@ -1,5 +1,6 @@
 package dev.lanes.build.app;
 
+import dev.lanes.build.api.BuildKeys;
 import dev.lanes.common.config.ConfigKey;
 import dev.lanes.common.config.ConfigParsers;
 import dev.lanes.common.config.ConfigReader;
@@ -23,10 +24,17 @@ public record BuildServiceConfig(
     List<String> insecureRegistries,
     String registrySecret,
     Duration timeout,
-    int concurrency) {
+    int concurrency,
+    Duration jobTtl,
+    BuildResources resources,
+    Duration gitTimeout,
+    boolean allowLocalGit) {
 
-  public static final ConfigKey<String> BUILD_NAMESPACE =
-      ConfigKey.string("BUILD_NAMESPACE", "paas-builds", "Namespace of the Kaniko build Jobs.");
+  /** Requests and limits of a build pod's container. */
+  public record BuildResources(
+      String cpuRequest, String memoryRequest, String cpuLimit, String memoryLimit) {}
+
+  public static final ConfigKey<String> BUILD_NAMESPACE = BuildKeys.BUILD_NAMESPACE;
   public static final ConfigKey<String> KANIKO_IMAGE =
       ConfigKey.string(
           "KANIKO_IMAGE",
@@ -63,6 +71,30 @@ public record BuildServiceConfig(
       ConfigKey.integer(
           "BUILD_CONCURRENCY", 4, 1, 256, "Build Jobs running at once; the rest wait, queued.");
 
+  public static final ConfigKey<Duration> BUILD_JOB_TTL =
+      ConfigKey.of(
+          "BUILD_JOB_TTL",
+          "1h",
+          ConfigParsers::duration,
+          "How long a finished build Job and its pod stay (ttlSecondsAfterFinished); the log is"
+              + " saved in Postgres before.");
+  public static final ConfigKey<String> BUILD_CPU_REQUEST =
+      ConfigKey.string("BUILD_CPU_REQUEST", "500m", "CPU request of a build pod.");
+  public static final ConfigKey<String> BUILD_MEMORY_REQUEST =
+      ConfigKey.string("BUILD_MEMORY_REQUEST", "1Gi", "Memory request of a build pod.");
+  public static final ConfigKey<String> BUILD_CPU_LIMIT =
+      ConfigKey.string("BUILD_CPU_LIMIT", "2", "CPU limit of a build pod.");
+  public static final ConfigKey<String> BUILD_MEMORY_LIMIT =
+      ConfigKey.string("BUILD_MEMORY_LIMIT", "4Gi", "Memory limit of a build pod.");
+  public static final ConfigKey<Duration> GIT_TIMEOUT =
+      ConfigKey.of(
+          "GIT_TIMEOUT",
+          "20s",
+          ConfigParsers::duration,
+          "How long listing a repository's refs may take before the build fails as unreachable.");
+
+  public static final ConfigKey<Boolean> ALLOW_LOCAL_GIT = BuildKeys.ALLOW_LOCAL_GIT;
+
   public static final List<ConfigKey<?>> KEYS =
       List.of(
           BUILD_NAMESPACE,
@@ -74,7 +106,32 @@ public record BuildServiceConfig(
           INSECURE_REGISTRIES,
           REGISTRY_SECRET,
           BUILD_TIMEOUT,
-          BUILD_CONCURRENCY);
+          BUILD_CONCURRENCY,
+          BUILD_JOB_TTL,
+          BUILD_CPU_REQUEST,
+          BUILD_MEMORY_REQUEST,
+          BUILD_CPU_LIMIT,
+          BUILD_MEMORY_LIMIT,
+          GIT_TIMEOUT,
+          ALLOW_LOCAL_GIT);
+
+  public BuildServiceConfig withAllowLocalGit(boolean allow) {
+    return new BuildServiceConfig(
+        namespace,
+        kanikoImage,
+        cacheRepo,
+        httpProxy,
+        noProxy,
+        registryMirrors,
+        insecureRegistries,
+        registrySecret,
+        timeout,
+        concurrency,
+        jobTtl,
+        resources,
+        gitTimeout,
+        allow);
+  }
 
   public static BuildServiceConfig from(ConfigReader reader) {
     Integer concurrency = reader.get(BUILD_CONCURRENCY);
@@ -88,6 +145,14 @@ public record BuildServiceConfig(
         reader.get(INSECURE_REGISTRIES),
         reader.get(REGISTRY_SECRET),
         reader.get(BUILD_TIMEOUT),
-        concurrency == null ? 4 : concurrency);
+        concurrency == null ? 4 : concurrency,
+        reader.get(BUILD_JOB_TTL),
+        new BuildResources(
+            reader.get(BUILD_CPU_REQUEST),
+            reader.get(BUILD_MEMORY_REQUEST),
+            reader.get(BUILD_CPU_LIMIT),
+            reader.get(BUILD_MEMORY_LIMIT)),
+        reader.get(GIT_TIMEOUT),
+        Boolean.TRUE.equals(reader.get(ALLOW_LOCAL_GIT)));
   }
 }

@@ -1,30 +1,176 @@
 package dev.lanes.build.app;
 
+import dev.lanes.build.api.BuildPods;
+import dev.lanes.build.api.BuildStore;
+import dev.lanes.build.git.RefResolver;
+import dev.lanes.build.internal.BuildDispatcher;
+import dev.lanes.build.internal.BuildPipeline;
+import dev.lanes.build.internal.JobStatusReconciler;
+import dev.lanes.build.k8s.BuildJobSpec;
+import dev.lanes.build.k8s.BuildJobs;
+import dev.lanes.build.store.BuildTransitions;
+import dev.lanes.common.concurrent.Blocking;
+import dev.lanes.common.db.Database;
+import dev.lanes.common.db.DbConfig;
+import dev.lanes.common.messaging.Channels;
+import dev.lanes.common.messaging.Messaging;
+import dev.lanes.common.messaging.Subscription;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * build-service: turns build commands into Kaniko Jobs and Job status into build status. The
- * pipeline arrives with the builds issue; this verticle starts the service in its place.
+ * build-service: consumes build commands, resolves refs, runs Kaniko Jobs at most {@code
+ * BUILD_CONCURRENCY} at a time, and turns Job and pod status into build status.
  */
 public final class BuildServiceVerticle extends VerticleBase {
 
+  public static final String CONSUMER_GROUP = "build-service";
   private static final Logger LOG = LoggerFactory.getLogger(BuildServiceVerticle.class);
 
-  private final BuildServiceConfig config;
+  /** How often the service looks again, and how it retries; tests make it faster. */
+  public record Tuning(
+      Duration dispatchEvery, Duration reconcileEvery, BuildDispatcher.Retry retry) {
+    public static final Tuning DEFAULT =
+        new Tuning(Duration.ofSeconds(1), Duration.ofSeconds(30), BuildDispatcher.Retry.DEFAULT);
+  }
 
-  public BuildServiceVerticle(BuildServiceConfig config) {
+  private final BuildServiceConfig config;
+  private final DbConfig dbConfig;
+  private final KubernetesClient kube;
+  private final Messaging messaging;
+  private final Tuning tuning;
+  private Database db;
+  private Blocking blocking;
+  private SharedIndexInformer<Job> jobInformer;
+  private SharedIndexInformer<Pod> podInformer;
+  private Subscription commands;
+
+  public BuildServiceVerticle(
+      BuildServiceConfig config, DbConfig db, KubernetesClient kube, Messaging messaging) {
+    this(config, db, kube, messaging, Tuning.DEFAULT);
+  }
+
+  public BuildServiceVerticle(
+      BuildServiceConfig config,
+      DbConfig db,
+      KubernetesClient kube,
+      Messaging messaging,
+      Tuning tuning) {
     this.config = config;
+    this.dbConfig = db;
+    this.kube = kube;
+    this.messaging = messaging;
+    this.tuning = tuning;
   }
 
   @Override
   public Future<?> start() {
-    LOG.info(
-        "build-service started: namespace {}, at most {} builds at once",
-        config.namespace(),
-        config.concurrency());
-    return Future.succeededFuture();
+    db = Database.create(vertx, dbConfig, 4, "build-service");
+    blocking = new Blocking(vertx, "lanes-build-io", 8);
+    BuildTransitions transitions = new BuildTransitions(db);
+    BuildJobs jobs = new BuildJobs(kube, config.namespace(), blocking);
+    BuildPods pods = new BuildPods(kube, config.namespace(), blocking);
+    BuildDispatcher dispatcher =
+        new BuildDispatcher(
+            transitions, jobs, new BuildJobSpec(config), config.concurrency(), tuning.retry());
+    BuildPipeline pipeline =
+        new BuildPipeline(
+            new BuildPipeline.Deps(
+                transitions,
+                new BuildStore(db),
+                new RefResolver(config.gitTimeout()),
+                blocking,
+                jobs,
+                pods,
+                dispatcher::kick,
+                config.allowLocalGit()));
+    JobStatusReconciler reconciler =
+        new JobStatusReconciler(
+            new JobStatusReconciler.Deps(
+                transitions,
+                jobs,
+                pods,
+                pipeline::resolve,
+                dispatcher::kick,
+                config.timeout(),
+                Clock.systemUTC()));
+    Context context = vertx.getOrCreateContext();
+    return blocking
+        .run(() -> watch(jobs, reconciler, context))
+        .compose(v -> reconciler.reconcileAll())
+        .compose(v -> messaging.consume(Channels.BUILD_COMMANDS, CONSUMER_GROUP, pipeline::handle))
+        .onSuccess(s -> commands = s)
+        .onSuccess(s -> schedule(dispatcher, reconciler))
+        .onSuccess(
+            s ->
+                LOG.info(
+                    "build-service started: Jobs in {}, at most {} at once",
+                    config.namespace(),
+                    config.concurrency()));
+  }
+
+  private Void watch(BuildJobs jobs, JobStatusReconciler reconciler, Context context) {
+    jobInformer = jobs.watchJobs(handler(context, reconciler::onJob, reconciler::onJobDeleted));
+    podInformer =
+        jobs.watchPods(handler(context, reconciler::onPod, pod -> Future.succeededFuture()));
+    return null;
+  }
+
+  /** Runs informer callbacks on the verticle's context, one at a time, logging failures. */
+  private static <T> ResourceEventHandler<T> handler(
+      Context context, Function<T, Future<Void>> changed, Function<T, Future<Void>> deleted) {
+    return new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(T obj) {
+        context.runOnContext(v -> changed.apply(obj).onFailure(BuildServiceVerticle::warn));
+      }
+
+      @Override
+      public void onUpdate(T before, T after) {
+        context.runOnContext(v -> changed.apply(after).onFailure(BuildServiceVerticle::warn));
+      }
+
+      @Override
+      public void onDelete(T obj, boolean unknownFinalState) {
+        context.runOnContext(v -> deleted.apply(obj).onFailure(BuildServiceVerticle::warn));
+      }
+    };
+  }
+
+  private static void warn(Throwable e) {
+    LOG.warn("handling a cluster change: {}", e.toString());
+  }
+
+  private void schedule(BuildDispatcher dispatcher, JobStatusReconciler reconciler) {
+    dispatcher.kick();
+    vertx.setPeriodic(tuning.dispatchEvery().toMillis(), id -> dispatcher.kick());
+    vertx.setPeriodic(
+        tuning.reconcileEvery().toMillis(),
+        id -> reconciler.reconcileAll().onFailure(BuildServiceVerticle::warn));
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (jobInformer != null) {
+      jobInformer.close();
+    }
+    if (podInformer != null) {
+      podInformer.close();
+    }
+    Future<Void> unsubscribed = commands == null ? Future.succeededFuture() : commands.cancel();
+    return unsubscribed
+        .eventually(() -> blocking == null ? Future.succeededFuture() : blocking.close())
+        .eventually(() -> db == null ? Future.succeededFuture() : db.close());
   }
 }

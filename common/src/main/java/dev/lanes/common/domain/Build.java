@@ -10,6 +10,8 @@ import java.util.UUID;
  * @param tag the first 7 hex characters of the commit
  * @param image {@code registry:tag}
  * @param message why it failed, or {@code null}
+ * @param reusedFrom the earlier build of the same commit whose image this one reused, or {@code
+ *     null}
  */
 public record Build(
     UUID id,
@@ -25,7 +27,8 @@ public record Build(
     String jobName,
     Instant createdAt,
     Instant startedAt,
-    Instant finishedAt) {
+    Instant finishedAt,
+    UUID reusedFrom) {
 
   public static final String DEFAULT_REF = "main";
 }

@@ -1,4 +1,4 @@
-package dev.lanes.gateway.store;
+package dev.lanes.common.db;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -10,17 +10,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** Reading column values into the domain's types. */
-final class Rows {
+/** Reading column values into the domain's types, and domain values into column values. */
+public final class Rows {
 
   private Rows() {}
 
-  static Instant instant(Row row, String column) {
+  public static Instant instant(Row row, String column) {
     OffsetDateTime t = row.getOffsetDateTime(column);
     return t == null ? null : t.toInstant();
   }
 
-  static List<String> stringList(Row row, String column) {
+  public static List<String> stringList(Row row, String column) {
     Object value = row.getValue(column);
     if (value instanceof JsonArray array) {
       return array.stream().map(String::valueOf).toList();
@@ -28,7 +28,7 @@ final class Rows {
     return List.of();
   }
 
-  static Map<String, String> stringMap(Row row, String column) {
+  public static Map<String, String> stringMap(Row row, String column) {
     Object value = row.getValue(column);
     if (!(value instanceof JsonObject object)) {
       return Map.of();
@@ -38,11 +38,11 @@ final class Rows {
     return out;
   }
 
-  static JsonObject json(Map<String, String> map) {
+  public static JsonObject json(Map<String, String> map) {
     return new JsonObject(new LinkedHashMap<>(map));
   }
 
-  static JsonArray json(List<String> list) {
+  public static JsonArray json(List<String> list) {
     return new JsonArray(List.copyOf(list));
   }
 }

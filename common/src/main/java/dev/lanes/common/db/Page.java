@@ -1,4 +1,4 @@
-package dev.lanes.gateway.store;
+package dev.lanes.common.db;
 
 import java.util.List;
 
