@@ -128,8 +128,8 @@ final class KanikoWorkload implements Workload {
         normalise(
             subPath.isEmpty() || subPath.equals(".") ? dockerfile : subPath + "/" + dockerfile);
     try (Git git = Git.open(new File(parts[0]));
-        Repository repo = git.getRepository();
-        RevWalk walk = new RevWalk(repo)) {
+        RevWalk walk = new RevWalk(git.getRepository())) {
+      Repository repo = git.getRepository();
       ObjectId id = repo.resolve(commit);
       if (id == null) {
         throw new ContextException("commit " + commit + " is not in " + parts[0]);

@@ -106,9 +106,9 @@ public final class BuildServiceVerticle extends VerticleBase {
                 config.timeout(),
                 Clock.systemUTC()));
     Context context = vertx.getOrCreateContext();
-    return blocking
-        .run(() -> watch(jobs, reconciler, context))
-        .compose(v -> reconciler.reconcileAll())
+    watch(jobs, reconciler, context);
+    return reconciler
+        .reconcileAll()
         .compose(v -> messaging.consume(Channels.BUILD_COMMANDS, CONSUMER_GROUP, pipeline::handle))
         .onSuccess(s -> commands = s)
         .onSuccess(s -> schedule(dispatcher, reconciler))
@@ -120,11 +120,10 @@ public final class BuildServiceVerticle extends VerticleBase {
                     config.concurrency()));
   }
 
-  private Void watch(BuildJobs jobs, JobStatusReconciler reconciler, Context context) {
+  private void watch(BuildJobs jobs, JobStatusReconciler reconciler, Context context) {
     jobInformer = jobs.watchJobs(handler(context, reconciler::onJob, reconciler::onJobDeleted));
     podInformer =
         jobs.watchPods(handler(context, reconciler::onPod, pod -> Future.succeededFuture()));
-    return null;
   }
 
   /** Runs informer callbacks on the verticle's context, one at a time, logging failures. */

@@ -102,25 +102,39 @@ public final class BuildJobs {
         });
   }
 
-  /** Watches the Jobs Lanes made for builds. */
+  /**
+   * Watches the Jobs Lanes made for builds. The informer starts in the background and keeps
+   * retrying while the API server is away, so the service starts without it.
+   */
   public SharedIndexInformer<Job> watchJobs(ResourceEventHandler<Job> handler) {
-    return client
-        .batch()
-        .v1()
-        .jobs()
-        .inNamespace(namespace)
-        .withLabel(LaneLabels.MANAGED_BY, LaneLabels.MANAGER)
-        .withLabel(LaneLabels.COMPONENT, "build")
-        .inform(handler, 0);
+    return started(
+        client
+            .batch()
+            .v1()
+            .jobs()
+            .inNamespace(namespace)
+            .withLabel(LaneLabels.MANAGED_BY, LaneLabels.MANAGER)
+            .withLabel(LaneLabels.COMPONENT, "build")
+            .runnableInformer(0),
+        handler);
   }
 
   /** Watches the pods of those Jobs, to learn when a build starts running. */
   public SharedIndexInformer<Pod> watchPods(ResourceEventHandler<Pod> handler) {
-    return client
-        .pods()
-        .inNamespace(namespace)
-        .withLabel(LaneLabels.MANAGED_BY, LaneLabels.MANAGER)
-        .withLabel(LaneLabels.COMPONENT, "build")
-        .inform(handler, 0);
+    return started(
+        client
+            .pods()
+            .inNamespace(namespace)
+            .withLabel(LaneLabels.MANAGED_BY, LaneLabels.MANAGER)
+            .withLabel(LaneLabels.COMPONENT, "build")
+            .runnableInformer(0),
+        handler);
+  }
+
+  private static <T> SharedIndexInformer<T> started(
+      SharedIndexInformer<T> informer, ResourceEventHandler<T> handler) {
+    informer.addEventHandler(handler);
+    informer.start();
+    return informer;
   }
 }

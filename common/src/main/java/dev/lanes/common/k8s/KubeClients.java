@@ -22,6 +22,10 @@ public final class KubeClients {
             : Config.autoConfigure(null);
     config.setRequestTimeout(10_000);
     config.setConnectionTimeout(5_000);
+    // Callers retry with their own backoff and record why; the client's default of ten retries
+    // with exponential backoff would hold a single call for minutes while the API is away.
+    config.setRequestRetryBackoffLimit(2);
+    config.setRequestRetryBackoffInterval(100);
     return new KubernetesClientBuilder()
         .withConfig(config)
         .withHttpClientFactory(new Vertx5HttpClientFactory(vertx))
