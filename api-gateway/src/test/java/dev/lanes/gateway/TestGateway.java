@@ -150,6 +150,19 @@ public final class TestGateway implements AutoCloseable {
     return new Response(response.statusCode(), response.headers(), response.body());
   }
 
+  /** A request with the admin key and one more header. */
+  public Response callWithHeaders(HttpMethod method, String path, String header, String value) {
+    HttpResponse<Buffer> response =
+        client
+            .request(method, path)
+            .putHeader("X-API-Key", ADMIN_KEY)
+            .putHeader(header, value)
+            .send()
+            .timeout(30, TimeUnit.SECONDS)
+            .await();
+    return new Response(response.statusCode(), response.headers(), response.body());
+  }
+
   private static Buffer body(Object json) {
     if (json instanceof String s) {
       return Buffer.buffer(s);

@@ -1,0 +1,141 @@
+package dev.lanes.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.eclipse.jgit.api.Git;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The README's build walk-through against the platform as {@code make run} starts it: the sandbox
+ * cluster, a local git repository, HTTP only.
+ */
+class BuildWalkThroughTest {
+
+  private static final String KEY = "walk-through-admin-key";
+  @TempDir Path dir;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  private PlatformConfig config() {
+    return PlatformConfig.from(
+        Map.of(
+            "LANES_DATA_DIR", dir.resolve("data").toString(),
+            "HTTP_PORT", "0",
+            "REGISTRY_HTTP_PORT", "0",
+            "BIND_ADDRESS", "127.0.0.1",
+            "API_TOKEN", KEY,
+            "SANDBOX_STEP_DELAY", "30ms"));
+  }
+
+  private HttpResponse<String> call(int port, String method, String path, String json)
+      throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .header("X-API-Key", KEY)
+            .method(
+                method,
+                json == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(json));
+    if (json != null) {
+      b.header("Content-Type", "application/json");
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private String commit(Path repo, String dockerfile) throws Exception {
+    try (Git git =
+        Files.exists(repo.resolve(".git"))
+            ? Git.open(repo.toFile())
+            : Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call()) {
+      Files.writeString(repo.resolve("Dockerfile"), dockerfile);
+      git.add().addFilepattern(".").call();
+      return git.commit()
+          .setMessage("c")
+          .setAuthor("t", "t@e.com")
+          .setCommitter("t", "t@e.com")
+          .call()
+          .getName();
+    }
+  }
+
+  @Test
+  void buildsALocalRepositoryFollowsItsLogAndKeepsTheLogAcrossARestart() throws Exception {
+    Path repo = dir.resolve("web");
+    String sha = commit(repo, "FROM alpine\nRUN echo compiling\n");
+    String buildId;
+    try (LanesPlatform platform = LanesPlatform.start(config())) {
+      int api = platform.apiPort();
+      assertThat(platform.sandbox()).isNotNull();
+      assertThat(Files.exists(dir.resolve("data/sandbox/kubeconfig"))).isTrue();
+      assertThat(
+              call(
+                      api,
+                      "POST",
+                      "/api/v1/image-repos",
+                      "{\"name\":\"web\",\"registry\":\"registry.local/team/web\",\"git_repo\":\"file://"
+                          + repo
+                          + "\"}")
+                  .statusCode())
+          .isEqualTo(201);
+      assertThat(
+              call(
+                      api,
+                      "POST",
+                      "/api/v1/apps",
+                      "{\"name\":\"web\",\"image_repo\":\"web\",\"port\":8080}")
+                  .statusCode())
+          .isEqualTo(201);
+
+      HttpResponse<String> built =
+          call(api, "POST", "/api/v1/apps/web/builds?wait=60s", "{\"git_ref\":\"main\"}");
+
+      assertThat(built.statusCode()).isEqualTo(201);
+      JsonObject build = new JsonObject(built.body()).getJsonObject("data");
+      assertThat(build.getString("status")).isEqualTo("succeeded");
+      assertThat(build.getString("tag")).isEqualTo(sha.substring(0, 7));
+      assertThat(build.getString("image"))
+          .isEqualTo("registry.local/team/web:" + sha.substring(0, 7));
+      buildId = build.getString("id");
+
+      // a slower build, followed from the start: the answer ends when the build does
+      commit(repo, "FROM alpine\nRUN echo one\n# sandbox: sleep 1s\nRUN echo two\n");
+      String second =
+          new JsonObject(call(api, "POST", "/api/v1/apps/web/builds", "{}").body())
+              .getJsonObject("data")
+              .getString("id");
+      HttpResponse<String> followed =
+          call(api, "GET", "/api/v1/apps/web/builds/" + second + "/logs?follow=true", null);
+      assertThat(followed.statusCode()).isEqualTo(200);
+      assertThat(followed.body())
+          .contains("RUN echo one")
+          .contains("RUN echo two")
+          .contains("Pushed");
+      // polled many times, yet every line once and in order: what was followed is the saved log
+      HttpResponse<String> saved =
+          call(api, "GET", "/api/v1/apps/web/builds/" + second + "/logs", null);
+      assertThat(followed.body()).isEqualTo(saved.body());
+    }
+
+    try (LanesPlatform again = LanesPlatform.start(config())) {
+      HttpResponse<String> log =
+          call(again.apiPort(), "GET", "/api/v1/apps/web/builds/" + buildId + "/logs", null);
+      assertThat(log.statusCode()).isEqualTo(200);
+      assertThat(log.body()).contains("RUN echo compiling").contains("Pushed");
+      assertThat(
+              new JsonObject(
+                      call(again.apiPort(), "GET", "/api/v1/apps/web/builds/latest", null).body())
+                  .getJsonObject("data")
+                  .getString("status"))
+          .isEqualTo("succeeded");
+    }
+  }
+}
