@@ -6,6 +6,7 @@ import dev.lanes.common.config.ConfigParsers;
 import dev.lanes.common.config.ConfigReader;
 import dev.lanes.common.config.HttpConfig;
 import dev.lanes.common.config.Secret;
+import dev.lanes.common.crypto.SecretKeys;
 import java.time.Duration;
 import java.util.List;
 
@@ -48,11 +49,7 @@ public record GatewayConfig(
           false,
           "With API_TOKEN unset: generate and print a new admin key at start-up, revoking the old"
               + " one (for a lost key).");
-  public static final ConfigKey<Secret> SECRET_KEY =
-      ConfigKey.secret(
-          "LANES_SECRET_KEY",
-          "Base64 of 32 random bytes: seals app secret_envs at rest. make run keeps one in"
-              + " LANES_DATA_DIR/secret.key when unset.");
+  public static final ConfigKey<Secret> SECRET_KEY = SecretKeys.LANES_SECRET_KEY;
   public static final ConfigKey<Boolean> ALLOW_LOCAL_GIT = BuildKeys.ALLOW_LOCAL_GIT;
   public static final ConfigKey<Duration> AUTH_CACHE_TTL =
       ConfigKey.of(

@@ -1,7 +1,9 @@
 package dev.lanes.gateway.store;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import dev.lanes.common.crypto.SealedEnvs;
 import dev.lanes.common.crypto.SecretBox;
+import dev.lanes.common.db.AppRows;
 import dev.lanes.common.db.Database;
 import dev.lanes.common.db.Page;
 import dev.lanes.common.db.PgErrors;
@@ -11,7 +13,6 @@ import dev.lanes.common.domain.Resources;
 import dev.lanes.common.error.ClientError;
 import dev.lanes.common.error.ErrorCode;
 import dev.lanes.common.error.FieldError;
-import dev.lanes.common.error.ServerError;
 import dev.lanes.common.json.Json;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -23,7 +24,6 @@ import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 
 /**
@@ -32,9 +32,7 @@ import java.util.function.UnaryOperator;
  */
 public final class AppStore {
 
-  private static final String COLUMNS =
-      "name, description, image_repo, port, command, args, envs, secret_env_names, replicas,"
-          + " resources, health_path, service_account, created_at, updated_at";
+  private static final String COLUMNS = AppRows.COLUMNS;
   private static final String INSERT =
       "insert into apps (name, description, image_repo, port, command, args, envs, secret_envs,"
           + " secret_env_names, replicas, resources, health_path, service_account) values ($1,"
@@ -54,7 +52,6 @@ public final class AppStore {
   private static final String RELEASES =
       "select lane from releases where app = $1 order by lane limit 6";
   private static final String DELETE = "delete from apps where name = $1";
-  private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
 
   private final Database db;
   private final SecretBox secrets;
@@ -174,20 +171,11 @@ public final class AppStore {
   }
 
   private byte[] seal(Map<String, String> values) {
-    return secrets.seal(Json.write(values));
+    return SealedEnvs.seal(secrets, values);
   }
 
   private Map<String, String> open(Buffer sealed) {
-    if (sealed == null) {
-      return Map.of();
-    }
-    try {
-      return Json.MAPPER.readValue(secrets.open(sealed.getBytes()), STRING_MAP);
-    } catch (IllegalArgumentException | java.io.IOException e) {
-      // LANES_SECRET_KEY changed since the values were written: refuse rather than lose them
-      throw ServerError.internal(
-          "the app's secret envs cannot be opened with the configured LANES_SECRET_KEY", e);
-    }
+    return SealedEnvs.open(secrets, sealed == null ? null : sealed.getBytes());
   }
 
   private AppSpec spec(Row r) {
@@ -249,34 +237,6 @@ public final class AppStore {
   }
 
   static App map(Row r) {
-    return new App(
-        r.getString("name"),
-        r.getString("description"),
-        r.getString("image_repo"),
-        r.getInteger("port"),
-        Rows.stringList(r, "command"),
-        Rows.stringList(r, "args"),
-        Rows.stringMap(r, "envs"),
-        masked(r.getArrayOfStrings("secret_env_names")),
-        r.getInteger("replicas"),
-        resources(r.getJsonObject("resources")),
-        r.getString("health_path"),
-        r.getString("service_account"),
-        Rows.instant(r, "created_at"),
-        Rows.instant(r, "updated_at"));
-  }
-
-  private static Map<String, String> masked(String[] names) {
-    Map<String, String> out = new TreeMap<>();
-    if (names != null) {
-      for (String n : names) {
-        out.put(n, App.MASK);
-      }
-    }
-    return out;
-  }
-
-  private static Resources resources(JsonObject json) {
-    return json == null ? null : Json.MAPPER.convertValue(json.getMap(), Resources.class);
+    return AppRows.map(r);
   }
 }

@@ -36,6 +36,7 @@ public enum ErrorCode {
   APP_HAS_NO_IMAGE_REPO(409, "App has no image repo"),
   LANE_PROTECTED(409, "Lane protected"),
   LANE_DELETING(409, "Lane is being deleted"),
+  RELEASE_DELETING(409, "Release is being deleted"),
   BUILD_NOT_SUCCEEDED(409, "Build not succeeded"),
   BUILD_FINISHED(409, "Build already finished"),
   NAME_CONFLICT(409, "Name conflict"),
