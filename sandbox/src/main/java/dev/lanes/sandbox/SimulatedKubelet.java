@@ -47,6 +47,8 @@ public final class SimulatedKubelet implements AutoCloseable {
       Executors.newCachedThreadPool(r -> thread(r, "sandbox-container"));
   private final Map<String, Future<?>> running = new ConcurrentHashMap<>();
   private SharedIndexInformer<Job> jobs;
+  private DeploymentController deployments;
+  private EndpointSliceController endpoints;
 
   public SimulatedKubelet(KubernetesClient client, PodLogStore logs, Duration step) {
     this.client = client;
@@ -61,6 +63,10 @@ public final class SimulatedKubelet implements AutoCloseable {
   }
 
   public SimulatedKubelet start() {
+    deployments = new DeploymentController(client, logs, scheduler, step);
+    deployments.start();
+    endpoints = new EndpointSliceController(client, scheduler);
+    endpoints.start();
     jobs =
         client
             .batch()
@@ -399,6 +405,12 @@ public final class SimulatedKubelet implements AutoCloseable {
   public void close() {
     if (jobs != null) {
       jobs.close();
+    }
+    if (deployments != null) {
+      deployments.close();
+    }
+    if (endpoints != null) {
+      endpoints.close();
     }
     scheduler.shutdownNow();
     containers.shutdownNow();

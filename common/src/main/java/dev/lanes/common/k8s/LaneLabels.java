@@ -17,6 +17,9 @@ public record LaneLabels(Map<String, String> map) {
   public static final String LANE = "lane";
   public static final String BUILD_ID = "lanes.dev/build-id";
   public static final String COMPONENT = "app.kubernetes.io/component";
+  public static final String NAME = "app.kubernetes.io/name";
+  public static final String VERSION = "app.kubernetes.io/version";
+  public static final String ROLE = "lanes.dev/role";
 
   public LaneLabels {
     map = Collections.unmodifiableMap(new LinkedHashMap<>(map));
@@ -28,6 +31,47 @@ public record LaneLabels(Map<String, String> map) {
     m.put(APP, app);
     m.put(BUILD_ID, buildId.toString());
     m.put(COMPONENT, "build");
+    m.put(MANAGED_BY, MANAGER);
+    return new LaneLabels(m);
+  }
+
+  /** What selects the pods of an app in a lane: {@code app}, {@code lane}. */
+  public static LaneLabels selector(String app, String lane) {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put(APP, app);
+    m.put(LANE, lane);
+    return new LaneLabels(m);
+  }
+
+  /** Labels of a release's Deployment, its pods and its Service. */
+  public static LaneLabels forRelease(String app, String lane, String tag) {
+    Map<String, String> m = new LinkedHashMap<>(selector(app, lane).map());
+    m.put(NAME, app);
+    if (tag != null) {
+      m.put(VERSION, tag);
+    }
+    m.put(MANAGED_BY, MANAGER);
+    return new LaneLabels(m);
+  }
+
+  /**
+   * Labels of an app's base Service: no {@code lane} label, so the route registry does not take it
+   * for a lane.
+   */
+  public static LaneLabels forBaseService(String app) {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put(APP, app);
+    m.put(NAME, app);
+    m.put(ROLE, "base");
+    m.put(MANAGED_BY, MANAGER);
+    return new LaneLabels(m);
+  }
+
+  /** Labels of an app's Secret of secret envs. */
+  public static LaneLabels forAppSecret(String app) {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put(APP, app);
+    m.put(NAME, app);
     m.put(MANAGED_BY, MANAGER);
     return new LaneLabels(m);
   }

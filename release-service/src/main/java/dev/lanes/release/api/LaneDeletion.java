@@ -61,7 +61,11 @@ public final class LaneDeletion {
     return tx.preparedQuery(LANE)
         .execute(Tuple.of(name))
         .map(rows -> lane(rows, name))
-        .compose(lane -> tx.preparedQuery(RELEASES).execute(Tuple.of(name)).compose(r -> cascade(tx, lane, r)));
+        .compose(
+            lane ->
+                tx.preparedQuery(RELEASES)
+                    .execute(Tuple.of(name))
+                    .compose(r -> cascade(tx, lane, r)));
   }
 
   private Future<Lane> cascade(SqlConnection tx, Lane lane, RowSet<Row> releases) {
@@ -75,13 +79,19 @@ public final class LaneDeletion {
     if (releases.size() == 0) {
       return tx.preparedQuery(DELETE)
           .execute(Tuple.of(lane.name()))
-          .compose(v -> Outbox.append(tx, ReleaseMessages.lane(ReleaseMessages.LANE_DELETED, deleting, source)))
+          .compose(
+              v ->
+                  Outbox.append(
+                      tx, ReleaseMessages.lane(ReleaseMessages.LANE_DELETED, deleting, source)))
           .map(deleting);
     }
-    Future<Void> chain =
-        tx.preparedQuery(MARK).execute(Tuple.of(lane.name())).mapEmpty();
+    Future<Void> chain = tx.preparedQuery(MARK).execute(Tuple.of(lane.name())).mapEmpty();
     if (!Lane.DELETING.equals(lane.status())) {
-      chain = chain.compose(v -> Outbox.append(tx, ReleaseMessages.lane(ReleaseMessages.LANE_DELETING, deleting, source)));
+      chain =
+          chain.compose(
+              v ->
+                  Outbox.append(
+                      tx, ReleaseMessages.lane(ReleaseMessages.LANE_DELETING, deleting, source)));
     }
     for (Row row : releases) {
       chain = chain.compose(v -> ReleaseStore.markDeleting(tx, ReleaseRows.map(row)).mapEmpty());
@@ -96,7 +106,9 @@ public final class LaneDeletion {
             names -> {
               Future<Void> chain = Future.succeededFuture();
               for (String name : names) {
-                chain = chain.compose(v -> delete(name).<Void>mapEmpty().recover(e -> Future.succeededFuture()));
+                chain =
+                    chain.compose(
+                        v -> delete(name).<Void>mapEmpty().recover(e -> Future.succeededFuture()));
               }
               return chain.map(names);
             });
@@ -109,7 +121,9 @@ public final class LaneDeletion {
             names -> {
               Future<Void> chain = Future.succeededFuture();
               for (String name : names) {
-                chain = chain.compose(v -> delete(name).<Void>mapEmpty().recover(e -> Future.succeededFuture()));
+                chain =
+                    chain.compose(
+                        v -> delete(name).<Void>mapEmpty().recover(e -> Future.succeededFuture()));
               }
               return chain.map(names);
             });

@@ -24,6 +24,9 @@ public final class ReleaseMessages {
   /** Event: a release's status changed. Data: the release. */
   public static final String STATUS = "dev.lanes.release.status";
 
+  /** Event: a release was undeployed and is gone. Data: the release as it was. */
+  public static final String DELETED = "dev.lanes.release.deleted";
+
   /** Event: a lane is being deleted; its releases are undeployed. Data: the lane. */
   public static final String LANE_DELETING = "dev.lanes.lane.deleting";
 
@@ -37,7 +40,9 @@ public final class ReleaseMessages {
 
   public static OutboxEntry apply(Release r) {
     return command(
-        APPLY, r, new JsonObject().put("release_id", r.id().toString()).put("revision", r.revision()));
+        APPLY,
+        r,
+        new JsonObject().put("release_id", r.id().toString()).put("revision", r.revision()));
   }
 
   public static OutboxEntry delete(Release r) {
@@ -45,12 +50,20 @@ public final class ReleaseMessages {
   }
 
   public static OutboxEntry status(Release r, String source) {
+    return event(STATUS, r, source);
+  }
+
+  public static OutboxEntry deleted(Release r, String source) {
+    return event(DELETED, r, source);
+  }
+
+  private static OutboxEntry event(String type, Release r, String source) {
     return new OutboxEntry(
         "release",
         r.id().toString(),
         Channels.EVENTS,
         false,
-        Message.of(STATUS, source, r.id().toString(), r.app(), new JsonObject(Json.writeString(r))));
+        Message.of(type, source, r.id().toString(), r.app(), new JsonObject(Json.writeString(r))));
   }
 
   public static OutboxEntry lane(String type, Lane lane, String source) {

@@ -10,4 +10,9 @@ import java.util.Map;
  * @param clearEnvs whether {@code "envs": null} asked to remove every override first
  */
 public record ReleaseRequest(
-    String app, String lane, String tag, Integer replicas, Map<String, String> envs, boolean clearEnvs) {}
+    String app,
+    String lane,
+    String tag,
+    Integer replicas,
+    Map<String, String> envs,
+    boolean clearEnvs) {}

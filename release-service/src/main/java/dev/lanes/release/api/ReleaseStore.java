@@ -83,7 +83,9 @@ public final class ReleaseStore {
       return Future.failedFuture(
           new ClientError(
               ErrorCode.NAME_TOO_LONG,
-              "'" + LaneNames.laneObject(request.app(), request.lane()) + "' is longer than 63"
+              "'"
+                  + LaneNames.laneObject(request.app(), request.lane())
+                  + "' is longer than 63"
                   + " characters: Kubernetes cannot name its Deployment; use a shorter lane"));
     }
     return db.pool().withTransaction(tx -> release(tx, request, null));
@@ -122,10 +124,17 @@ public final class ReleaseStore {
     if (existing != null && existing.status() == ReleaseStatus.DELETING) {
       throw new ClientError(
           ErrorCode.RELEASE_DELETING,
-          "the release of '" + req.app() + "' in lane '" + req.lane() + "' is being undeployed;"
+          "the release of '"
+              + req.app()
+              + "' in lane '"
+              + req.lane()
+              + "' is being undeployed;"
               + " release again once it is gone");
     }
-    String tag = rollbackTo != null ? rollbackTo.tag() : req.tag() != null ? req.tag() : existing == null ? null : existing.tag();
+    String tag =
+        rollbackTo != null
+            ? rollbackTo.tag()
+            : req.tag() != null ? req.tag() : existing == null ? null : existing.tag();
     if (tag == null) {
       throw ClientError.invalid(List.of(new FieldError("tag", "is required for a new release")));
     }
@@ -143,8 +152,7 @@ public final class ReleaseStore {
             : existing == null ? "release" : "change";
     return image(tx, app, tag, rollbackTo)
         .compose(
-            image ->
-                upsert(tx, req, existing, tag, image, replicas, envs, app.getInteger("port")))
+            image -> upsert(tx, req, existing, tag, image, replicas, envs, app.getInteger("port")))
         .compose(r -> record(tx, r, cause));
   }
 
@@ -197,7 +205,10 @@ public final class ReleaseStore {
               if (!"succeeded".equals(build.getString("status"))) {
                 throw new ClientError(
                     ErrorCode.BUILD_NOT_SUCCEEDED,
-                    "the build of tag '" + tag + "' is " + build.getString("status")
+                    "the build of tag '"
+                        + tag
+                        + "' is "
+                        + build.getString("status")
                         + "; only a succeeded build can be released");
               }
               return build.getString("image");
@@ -262,10 +273,7 @@ public final class ReleaseStore {
    * @throws ClientError {@code release_not_found}
    */
   public Future<Release> get(UUID id) {
-    return db.client()
-        .preparedQuery(BY_ID)
-        .execute(Tuple.of(id))
-        .map(rows -> one(rows, id));
+    return db.client().preparedQuery(BY_ID).execute(Tuple.of(id)).map(rows -> one(rows, id));
   }
 
   /** A page of releases ordered by app and lane; {@code app} and {@code lane} filter when set. */
@@ -326,7 +334,13 @@ public final class ReleaseStore {
                                   rev ->
                                       release(
                                           tx,
-                                          new ReleaseRequest(current.app(), current.lane(), null, null, null, false),
+                                          new ReleaseRequest(
+                                              current.app(),
+                                              current.lane(),
+                                              null,
+                                              null,
+                                              null,
+                                              false),
                                           rev));
                         }));
   }

@@ -3,6 +3,8 @@ package dev.lanes.release.app;
 import dev.lanes.common.config.ConfigKey;
 import dev.lanes.common.config.ConfigParsers;
 import dev.lanes.common.config.ConfigReader;
+import dev.lanes.common.config.Secret;
+import dev.lanes.common.crypto.SecretKeys;
 import java.time.Duration;
 import java.util.List;
 
@@ -11,8 +13,9 @@ import java.util.List;
  *
  * @param namespace where apps' Deployments and Services live ({@code DEPLOY_NAMESPACE})
  * @param timeout how long a rollout may take before the release fails
+ * @param secretKey opens the apps' secret envs, to write them into their Secrets
  */
-public record ReleaseServiceConfig(String namespace, Duration timeout) {
+public record ReleaseServiceConfig(String namespace, Duration timeout, Secret secretKey) {
 
   public static final ConfigKey<String> DEPLOY_NAMESPACE =
       ConfigKey.string(
@@ -24,9 +27,17 @@ public record ReleaseServiceConfig(String namespace, Duration timeout) {
           ConfigParsers::duration,
           "How long a rollout may take before its release fails (progress deadline).");
 
-  public static final List<ConfigKey<?>> KEYS = List.of(DEPLOY_NAMESPACE, RELEASE_TIMEOUT);
+  public static final List<ConfigKey<?>> KEYS =
+      List.of(DEPLOY_NAMESPACE, RELEASE_TIMEOUT, SecretKeys.LANES_SECRET_KEY);
 
   public static ReleaseServiceConfig from(ConfigReader reader) {
-    return new ReleaseServiceConfig(reader.get(DEPLOY_NAMESPACE), reader.get(RELEASE_TIMEOUT));
+    return new ReleaseServiceConfig(
+        reader.get(DEPLOY_NAMESPACE),
+        reader.get(RELEASE_TIMEOUT),
+        reader.get(SecretKeys.LANES_SECRET_KEY));
+  }
+
+  public ReleaseServiceConfig withSecretKey(Secret key) {
+    return new ReleaseServiceConfig(namespace, timeout, key);
   }
 }

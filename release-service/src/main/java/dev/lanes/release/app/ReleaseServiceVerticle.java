@@ -1,30 +1,188 @@
 package dev.lanes.release.app;
 
+import dev.lanes.common.concurrent.Blocking;
+import dev.lanes.common.crypto.SecretBox;
+import dev.lanes.common.db.Database;
+import dev.lanes.common.db.DbConfig;
+import dev.lanes.common.k8s.LaneLabels;
+import dev.lanes.common.messaging.Channels;
+import dev.lanes.common.messaging.Messaging;
+import dev.lanes.common.messaging.Subscription;
+import dev.lanes.release.api.LaneDeletion;
+import dev.lanes.release.api.ReleaseMessages;
+import dev.lanes.release.internal.ReleaseApplier;
+import dev.lanes.release.internal.RolloutTracker;
+import dev.lanes.release.k8s.AppSecretSpec;
+import dev.lanes.release.k8s.DeploymentSpec;
+import dev.lanes.release.k8s.ReleaseObjects;
+import dev.lanes.release.k8s.ServiceSpec;
+import dev.lanes.release.store.ReleaseTransitions;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * release-service: applies a Deployment and Service per lane and tracks rollouts. The work arrives
- * with the releases issue; this verticle starts the service in its place.
+ * release-service: applies a Deployment and Services per lane from release commands, follows
+ * rollouts to {@code deployed} or {@code failed}, undeploys, and deletes lanes whose time is up.
  */
 public final class ReleaseServiceVerticle extends VerticleBase {
 
+  public static final String CONSUMER_GROUP = "release-service";
   private static final Logger LOG = LoggerFactory.getLogger(ReleaseServiceVerticle.class);
 
-  private final ReleaseServiceConfig config;
+  /** How often the service looks again; tests make it faster. */
+  public record Tuning(Duration reconcileEvery, Duration laneSweepEvery) {
+    public static final Tuning DEFAULT = new Tuning(Duration.ofSeconds(30), Duration.ofSeconds(30));
+  }
 
-  public ReleaseServiceVerticle(ReleaseServiceConfig config) {
+  private final ReleaseServiceConfig config;
+  private final DbConfig dbConfig;
+  private final KubernetesClient kube;
+  private final Messaging messaging;
+  private final Tuning tuning;
+  private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+  private Database db;
+  private Blocking blocking;
+  private Subscription commands;
+
+  public ReleaseServiceVerticle(
+      ReleaseServiceConfig config, DbConfig db, KubernetesClient kube, Messaging messaging) {
+    this(config, db, kube, messaging, Tuning.DEFAULT);
+  }
+
+  public ReleaseServiceVerticle(
+      ReleaseServiceConfig config,
+      DbConfig db,
+      KubernetesClient kube,
+      Messaging messaging,
+      Tuning tuning) {
     this.config = config;
+    this.dbConfig = db;
+    this.kube = kube;
+    this.messaging = messaging;
+    this.tuning = tuning;
   }
 
   @Override
   public Future<?> start() {
-    LOG.info(
-        "release-service started: namespace {}, rollout timeout {}",
-        config.namespace(),
-        config.timeout());
-    return Future.succeededFuture();
+    db = Database.create(vertx, dbConfig, 4, "release-service");
+    blocking = new Blocking(vertx, "lanes-release-io", 8);
+    ReleaseTransitions transitions = new ReleaseTransitions(db);
+    ReleaseObjects objects = new ReleaseObjects(kube, config.namespace(), blocking);
+    LaneDeletion lanes = new LaneDeletion(db, ReleaseMessages.RELEASE_SERVICE);
+    RolloutTracker[] tracker = new RolloutTracker[1];
+    ReleaseApplier applier =
+        new ReleaseApplier(
+            new ReleaseApplier.Deps(
+                transitions,
+                objects,
+                new DeploymentSpec(config.namespace(), config.timeout()),
+                new ServiceSpec(config.namespace()),
+                new AppSecretSpec(config.namespace()),
+                SecretBox.fromBase64(config.secretKey().reveal()),
+                lanes,
+                release -> tracker[0].check(release)));
+    tracker[0] =
+        new RolloutTracker(
+            new RolloutTracker.Deps(
+                transitions,
+                objects,
+                applier::apply,
+                applier::undeploy,
+                config.timeout(),
+                Clock.systemUTC()));
+    watch(tracker[0], vertx.getOrCreateContext());
+    return tracker[0]
+        .reconcileAll()
+        .compose(v -> messaging.consume(Channels.RELEASE_COMMANDS, CONSUMER_GROUP, applier::handle))
+        .onSuccess(s -> commands = s)
+        .onSuccess(s -> schedule(tracker[0], lanes))
+        .onSuccess(
+            s ->
+                LOG.info(
+                    "release-service started: namespace {}, rollout timeout {}",
+                    config.namespace(),
+                    config.timeout()));
+  }
+
+  private void watch(RolloutTracker tracker, Context context) {
+    var deployments =
+        kube.apps()
+            .deployments()
+            .inNamespace(config.namespace())
+            .withLabel(LaneLabels.MANAGED_BY, LaneLabels.MANAGER)
+            .runnableInformer(0);
+    deployments.addEventHandler(
+        handler(context, tracker::onDeployment, tracker::onDeploymentDeleted));
+    var pods =
+        kube.pods()
+            .inNamespace(config.namespace())
+            .withLabel(LaneLabels.MANAGED_BY, LaneLabels.MANAGER)
+            .runnableInformer(0);
+    pods.addEventHandler(handler(context, tracker::onPod, pod -> Future.succeededFuture()));
+    informers.add(deployments);
+    informers.add(pods);
+    deployments.start();
+    pods.start();
+  }
+
+  private static <T> ResourceEventHandler<T> handler(
+      Context context, Function<T, Future<Void>> changed, Function<T, Future<Void>> deleted) {
+    return new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(T obj) {
+        context.runOnContext(v -> changed.apply(obj).onFailure(ReleaseServiceVerticle::warn));
+      }
+
+      @Override
+      public void onUpdate(T before, T after) {
+        context.runOnContext(v -> changed.apply(after).onFailure(ReleaseServiceVerticle::warn));
+      }
+
+      @Override
+      public void onDelete(T obj, boolean unknownFinalState) {
+        context.runOnContext(v -> deleted.apply(obj).onFailure(ReleaseServiceVerticle::warn));
+      }
+    };
+  }
+
+  private static void warn(Throwable e) {
+    LOG.warn("handling a cluster change: {}", e.toString());
+  }
+
+  private void schedule(RolloutTracker tracker, LaneDeletion lanes) {
+    vertx.setPeriodic(
+        tuning.reconcileEvery().toMillis(),
+        id -> tracker.reconcileAll().onFailure(ReleaseServiceVerticle::warn));
+    sweep(lanes);
+    vertx.setPeriodic(tuning.laneSweepEvery().toMillis(), id -> sweep(lanes));
+  }
+
+  /** Deletes lanes whose time is up, and lanes being deleted whose releases are all gone. */
+  private void sweep(LaneDeletion lanes) {
+    lanes
+        .expire()
+        .onSuccess(names -> names.forEach(n -> LOG.info("lane {} expired: deleting it", n)))
+        .compose(v -> lanes.finish())
+        .onFailure(ReleaseServiceVerticle::warn);
+  }
+
+  @Override
+  public Future<?> stop() {
+    informers.forEach(SharedIndexInformer::close);
+    Future<Void> unsubscribed = commands == null ? Future.succeededFuture() : commands.cancel();
+    return unsubscribed
+        .eventually(() -> blocking == null ? Future.succeededFuture() : blocking.close())
+        .eventually(() -> db == null ? Future.succeededFuture() : db.close());
   }
 }

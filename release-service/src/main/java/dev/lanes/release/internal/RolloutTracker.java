@@ -1,0 +1,295 @@
+package dev.lanes.release.internal;
+
+import dev.lanes.common.domain.Release;
+import dev.lanes.common.domain.ReleaseStatus;
+import dev.lanes.common.k8s.LaneLabels;
+import dev.lanes.common.k8s.LaneNames;
+import dev.lanes.release.k8s.DeploymentSpec;
+import dev.lanes.release.k8s.ReleaseObjects;
+import dev.lanes.release.store.ReleaseTransitions;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
+import io.vertx.core.Future;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows rollouts: a release is {@code deployed} once its Deployment's controller has seen the
+ * revision and every replica is updated and available; it is {@code failed} when the rollout passes
+ * its progress deadline, when a pod of the new ReplicaSet is stuck ({@code CrashLoopBackOff},
+ * {@code ImagePullBackOff}, ...), or when its Deployment is deleted under it. At start-up and
+ * periodically it checks every release that has not settled, so a rollout that ended while the
+ * service was down still gets its outcome.
+ */
+public final class RolloutTracker {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RolloutTracker.class);
+  static final Set<String> STUCK =
+      Set.of(
+          "CrashLoopBackOff",
+          "ImagePullBackOff",
+          "ErrImagePull",
+          "CreateContainerConfigError",
+          "CreateContainerError",
+          "InvalidImageName",
+          "RunContainerError");
+
+  /** How long a pending or deleting release may wait before its command counts as lost. */
+  private static final Duration RETRY_AFTER = Duration.ofSeconds(10);
+
+  /** Slack over the progress deadline before the tracker decides by itself. */
+  private static final Duration GRACE = Duration.ofSeconds(30);
+
+  /** What the tracker works with. */
+  public record Deps(
+      ReleaseTransitions transitions,
+      ReleaseObjects objects,
+      BiFunction<UUID, Integer, Future<Void>> reapply,
+      Function<UUID, Future<Void>> undeploy,
+      Duration timeout,
+      Clock clock) {}
+
+  private final Deps d;
+
+  public RolloutTracker(Deps deps) {
+    this.d = deps;
+  }
+
+  /** A Deployment changed: its release may be deployed, or failed. */
+  public Future<Void> onDeployment(Deployment dep) {
+    Optional<Ref> ref = ref(dep);
+    if (ref.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return evaluate(ref.get(), dep);
+  }
+
+  /** Decides what {@code dep} says about the revision it carries. */
+  private Future<Void> evaluate(Ref ref, Deployment dep) {
+    DeploymentStatus s = dep.getStatus();
+    int want = dep.getSpec().getReplicas() == null ? 1 : dep.getSpec().getReplicas();
+    Optional<DeploymentCondition> stalled =
+        s == null || s.getConditions() == null
+            ? Optional.empty()
+            : s.getConditions().stream()
+                .filter(c -> "Progressing".equals(c.getType()) && "False".equals(c.getStatus()))
+                .filter(c -> "ProgressDeadlineExceeded".equals(c.getReason()))
+                .findFirst();
+    if (stalled.isPresent()) {
+      return d.transitions()
+          .failed(
+              ref.id(),
+              ref.revision(),
+              "the rollout did not finish within RELEASE_TIMEOUT ("
+                  + minutes(d.timeout())
+                  + "): ProgressDeadlineExceeded",
+              false)
+          .mapEmpty();
+    }
+    if (s != null
+        && s.getObservedGeneration() != null
+        && dep.getMetadata().getGeneration() != null
+        && s.getObservedGeneration() >= dep.getMetadata().getGeneration()
+        && value(s.getUpdatedReplicas()) == want
+        && value(s.getAvailableReplicas()) == want
+        && value(s.getReplicas()) == want) {
+      return d.transitions().deployed(ref.id(), ref.revision()).mapEmpty();
+    }
+    return Future.succeededFuture();
+  }
+
+  /** A pod changed: a pod of the newest ReplicaSet that is stuck fails its release. */
+  public Future<Void> onPod(Pod pod) {
+    Map<String, String> labels = pod.getMetadata().getLabels();
+    if (labels == null || !LaneLabels.isManaged(labels) || labels.get(LaneLabels.LANE) == null) {
+      return Future.succeededFuture();
+    }
+    Optional<String> stuck = stuck(pod);
+    if (stuck.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    String app = labels.get(LaneLabels.APP);
+    String lane = labels.get(LaneLabels.LANE);
+    String podHash = labels.get("pod-template-hash");
+    return d.objects()
+        .newestTemplateHash(app, lane)
+        .compose(
+            newest ->
+                newest.isPresent() && podHash != null && !newest.get().equals(podHash)
+                    ? Future.<Deployment>succeededFuture(null) // an old pod, on its way out
+                    : d.objects().get(Deployment.class, LaneNames.laneObject(app, lane)))
+        .compose(
+            dep -> {
+              Optional<Ref> ref = dep == null ? Optional.empty() : ref(dep);
+              if (ref.isEmpty()) {
+                return Future.succeededFuture();
+              }
+              return d.transitions()
+                  .failed(
+                      ref.get().id(),
+                      ref.get().revision(),
+                      "pod " + pod.getMetadata().getName() + ": " + stuck.get(),
+                      false)
+                  .mapEmpty();
+            });
+  }
+
+  /** Looks at the release's Deployment now, right after its revision was applied. */
+  public Future<Void> check(Release r) {
+    return d.objects()
+        .get(Deployment.class, LaneNames.laneObject(r.app(), r.lane()))
+        .compose(dep -> dep == null ? Future.succeededFuture() : onDeployment(dep));
+  }
+
+  /** A Deployment was deleted: a release that should still run fails, saying why. */
+  public Future<Void> onDeploymentDeleted(Deployment dep) {
+    Optional<Ref> ref = ref(dep);
+    if (ref.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return d.transitions()
+        .failed(
+            ref.get().id(),
+            ref.get().revision(),
+            "the Deployment "
+                + dep.getMetadata().getName()
+                + " was deleted outside Lanes; release again to restore it",
+            true)
+        .mapEmpty();
+  }
+
+  /** Checks every release that has not settled against the cluster. */
+  public Future<Void> reconcileAll() {
+    return d.transitions()
+        .open()
+        .compose(
+            open -> {
+              List<Future<Void>> checks = new ArrayList<>();
+              for (ReleaseTransitions.Open o : open) {
+                checks.add(
+                    reconcile(o)
+                        .recover(
+                            e -> {
+                              LOG.warn(
+                                  "reconciling release {}: {}", o.release().id(), e.toString());
+                              return Future.succeededFuture();
+                            }));
+              }
+              return Future.join(checks).mapEmpty();
+            });
+  }
+
+  private Future<Void> reconcile(ReleaseTransitions.Open o) {
+    Release r = o.release();
+    Instant now = d.clock().instant();
+    Duration waited = Duration.between(o.since(), now);
+    if (r.status() == ReleaseStatus.DELETING) {
+      return waited.compareTo(RETRY_AFTER) > 0
+          ? d.undeploy().apply(r.id())
+          : Future.succeededFuture();
+    }
+    if (waited.compareTo(d.timeout().plus(GRACE)) > 0) {
+      return d.transitions()
+          .failed(
+              r.id(),
+              r.revision(),
+              r.status() == ReleaseStatus.PENDING
+                  ? "the release could not be applied within RELEASE_TIMEOUT ("
+                      + minutes(d.timeout())
+                      + "); is the Kubernetes API reachable?"
+                  : "the rollout did not finish within RELEASE_TIMEOUT ("
+                      + minutes(d.timeout())
+                      + ")",
+              false)
+          .mapEmpty();
+    }
+    if (r.status() == ReleaseStatus.PENDING) {
+      return waited.compareTo(RETRY_AFTER) > 0
+          ? d.reapply().apply(r.id(), r.revision())
+          : Future.succeededFuture();
+    }
+    return d.objects()
+        .get(Deployment.class, LaneNames.laneObject(r.app(), r.lane()))
+        .compose(
+            dep -> {
+              if (dep == null) {
+                return d.transitions()
+                    .failed(
+                        r.id(),
+                        r.revision(),
+                        "the Deployment "
+                            + LaneNames.laneObject(r.app(), r.lane())
+                            + " is missing; release again to restore it",
+                        false)
+                    .mapEmpty();
+              }
+              return ref(dep).map(ref -> evaluate(ref, dep)).orElse(Future.succeededFuture());
+            });
+  }
+
+  private static Optional<String> stuck(Pod pod) {
+    if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
+      return Optional.empty();
+    }
+    for (ContainerStatus c : pod.getStatus().getContainerStatuses()) {
+      var waiting = c.getState() == null ? null : c.getState().getWaiting();
+      if (waiting != null && STUCK.contains(waiting.getReason())) {
+        StringBuilder why = new StringBuilder(waiting.getReason());
+        if (c.getRestartCount() != null && c.getRestartCount() > 0) {
+          why.append(" (restarted ").append(c.getRestartCount()).append(" times)");
+        }
+        var last = c.getLastState() == null ? null : c.getLastState().getTerminated();
+        if (last != null) {
+          why.append(": exit code ").append(last.getExitCode());
+          if (last.getMessage() != null && !last.getMessage().isBlank()) {
+            why.append(", ").append(last.getMessage().trim());
+          }
+        } else if (waiting.getMessage() != null) {
+          why.append(": ").append(waiting.getMessage());
+        }
+        return Optional.of(why.toString());
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The release and revision a Deployment was written for. */
+  private record Ref(UUID id, int revision) {}
+
+  private static Optional<Ref> ref(Deployment dep) {
+    Map<String, String> a = dep.getMetadata().getAnnotations();
+    if (a == null || !LaneLabels.isManaged(dep.getMetadata().getLabels())) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(
+          new Ref(
+              UUID.fromString(a.get(DeploymentSpec.RELEASE_ID)),
+              Integer.parseInt(a.get(DeploymentSpec.REVISION))));
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static int value(Integer i) {
+    return i == null ? 0 : i;
+  }
+
+  private static String minutes(Duration d) {
+    return d.toSeconds() % 60 == 0 ? d.toMinutes() + "m" : d.toSeconds() + "s";
+  }
+}

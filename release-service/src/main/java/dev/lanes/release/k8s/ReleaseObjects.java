@@ -1,0 +1,158 @@
+package dev.lanes.release.k8s;
+
+import dev.lanes.common.concurrent.Blocking;
+import dev.lanes.common.error.ClientError;
+import dev.lanes.common.error.ErrorCode;
+import dev.lanes.common.k8s.LaneLabels;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.vertx.core.Future;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+
+/**
+ * Writes a release's objects. An object is created when absent, updated when what Lanes wants of it
+ * changed, and left alone when it did not (a digest of the desired object is kept in an
+ * annotation), so applying the same release twice changes nothing in the cluster. Lanes never
+ * changes or deletes an object without its managed-by label, even when the name matches.
+ */
+public final class ReleaseObjects {
+
+  public static final String SPEC_HASH = "lanes.dev/spec-hash";
+
+  /** What an apply or delete did. */
+  public enum Result {
+    CREATED,
+    UPDATED,
+    UNCHANGED,
+    DELETED,
+    ABSENT
+  }
+
+  private final KubernetesClient client;
+  private final String namespace;
+  private final Blocking blocking;
+
+  public ReleaseObjects(KubernetesClient client, String namespace, Blocking blocking) {
+    this.client = client;
+    this.namespace = namespace;
+    this.blocking = blocking;
+  }
+
+  /**
+   * @throws ClientError {@code name_conflict} when an object of that name is not Lanes's
+   */
+  public <T extends HasMetadata> Future<Result> apply(T desired) {
+    return blocking.run(() -> applyNow(desired));
+  }
+
+  private <T extends HasMetadata> Result applyNow(T desired) {
+    String hash = hash(desired);
+    if (desired.getMetadata().getAnnotations() == null) {
+      desired.getMetadata().setAnnotations(new LinkedHashMap<>());
+    }
+    desired.getMetadata().getAnnotations().put(SPEC_HASH, hash);
+    T existing = client.resource(desired).inNamespace(namespace).get();
+    if (existing == null) {
+      client.resource(desired).inNamespace(namespace).create();
+      return Result.CREATED;
+    }
+    requireManaged(existing);
+    var annotations = existing.getMetadata().getAnnotations();
+    if (annotations != null && hash.equals(annotations.get(SPEC_HASH))) {
+      return Result.UNCHANGED;
+    }
+    desired.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
+    if (desired instanceof Service s && existing instanceof Service e && e.getSpec() != null) {
+      // the cluster IP is the API server's to choose and cannot change
+      s.getSpec().setClusterIP(e.getSpec().getClusterIP());
+      s.getSpec().setClusterIPs(e.getSpec().getClusterIPs());
+    }
+    client.resource(desired).inNamespace(namespace).update();
+    return Result.UPDATED;
+  }
+
+  /** Deletes the object of that kind and name, if Lanes manages it. */
+  public <T extends HasMetadata> Future<Result> delete(Class<T> kind, String name) {
+    return blocking.run(
+        () -> {
+          var resource = client.resources(kind).inNamespace(namespace).withName(name);
+          T existing = resource.get();
+          if (existing == null || !LaneLabels.isManaged(existing.getMetadata().getLabels())) {
+            return Result.ABSENT;
+          }
+          resource.withPropagationPolicy(DeletionPropagation.FOREGROUND).delete();
+          return Result.DELETED;
+        });
+  }
+
+  /** The object, if it exists (managed or not). */
+  public <T extends HasMetadata> Future<T> get(Class<T> kind, String name) {
+    return blocking.run(() -> client.resources(kind).inNamespace(namespace).withName(name).get());
+  }
+
+  /**
+   * The {@code pod-template-hash} of the newest ReplicaSet of the app's Deployment in the lane (the
+   * one with the highest {@code deployment.kubernetes.io/revision}), if there is one.
+   */
+  public Future<java.util.Optional<String>> newestTemplateHash(String app, String lane) {
+    return blocking.run(
+        () ->
+            client
+                .apps()
+                .replicaSets()
+                .inNamespace(namespace)
+                .withLabels(LaneLabels.selector(app, lane).toMap())
+                .list()
+                .getItems()
+                .stream()
+                .max(java.util.Comparator.comparingLong(ReleaseObjects::revision))
+                .map(
+                    rs ->
+                        rs.getMetadata().getLabels() == null
+                            ? null
+                            : rs.getMetadata().getLabels().get("pod-template-hash")));
+  }
+
+  private static long revision(io.fabric8.kubernetes.api.model.apps.ReplicaSet rs) {
+    var a = rs.getMetadata().getAnnotations();
+    try {
+      return a == null
+          ? 0
+          : Long.parseLong(a.getOrDefault("deployment.kubernetes.io/revision", "0"));
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  private void requireManaged(HasMetadata existing) {
+    if (!LaneLabels.isManaged(existing.getMetadata().getLabels())) {
+      throw new ClientError(
+          ErrorCode.NAME_CONFLICT,
+          "a "
+              + existing.getKind()
+              + " named "
+              + existing.getMetadata().getName()
+              + " exists in "
+              + namespace
+              + " and Lanes does not manage it; it was left untouched");
+    }
+  }
+
+  static String hash(HasMetadata desired) {
+    try {
+      byte[] json = Serialization.asJson(desired).getBytes(StandardCharsets.UTF_8);
+      return HexFormat.of()
+          .formatHex(MessageDigest.getInstance("SHA-256").digest(json))
+          .substring(0, 32);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

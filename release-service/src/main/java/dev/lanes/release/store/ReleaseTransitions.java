@@ -1,0 +1,172 @@
+package dev.lanes.release.store;
+
+import dev.lanes.common.db.AppRows;
+import dev.lanes.common.db.Database;
+import dev.lanes.common.db.Rows;
+import dev.lanes.common.domain.App;
+import dev.lanes.common.domain.Release;
+import dev.lanes.common.domain.ReleaseStatus;
+import dev.lanes.common.outbox.Outbox;
+import dev.lanes.release.api.ReleaseMessages;
+import dev.lanes.release.api.ReleaseRows;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Every change release-service makes to a release, guarded by the revision it concerns and the
+ * statuses it may start from (a late or repeated change does nothing), each with its event in the
+ * same transaction.
+ */
+public final class ReleaseTransitions {
+
+  /** What applying a revision needs: the release, its app, and its secret envs still sealed. */
+  public record ApplyInput(Release release, App app, byte[] sealedSecrets) {}
+
+  /** A release that has not settled, and since when its status is what it is. */
+  public record Open(Release release, Instant since) {}
+
+  private static final String APP =
+      "select " + AppRows.COLUMNS + ", secret_envs from apps where name = $1";
+  private static final String GET =
+      "select " + ReleaseRows.COLUMNS + " from releases where id = $1";
+  private static final String SET_STATUS =
+      "update releases set status = $3, message = $4, status_changed_at = now() where id = $1 and"
+          + " revision = $2 and status = any($5::text[]) returning "
+          + ReleaseRows.COLUMNS;
+  private static final String DELETE =
+      "delete from releases where id = $1 and status = 'deleting' returning " + ReleaseRows.COLUMNS;
+  private static final String OTHERS = "select count(*) from releases where app = $1 and id <> $2";
+  private static final String OPEN =
+      "select "
+          + ReleaseRows.COLUMNS
+          + ", status_changed_at from releases where status in ('pending', 'progressing',"
+          + " 'deleting') order by status_changed_at";
+
+  private final Database db;
+
+  public ReleaseTransitions(Database db) {
+    this.db = db;
+  }
+
+  /** The inputs of applying {@code revision}, unless it is no longer the current one. */
+  public Future<Optional<ApplyInput>> forApply(UUID id, int revision) {
+    return get(id)
+        .compose(
+            release ->
+                release.isEmpty()
+                        || release.get().revision() != revision
+                        || release.get().status() == ReleaseStatus.DELETING
+                    ? Future.succeededFuture(Optional.<ApplyInput>empty())
+                    : withApp(release.get()));
+  }
+
+  private Future<Optional<ApplyInput>> withApp(Release release) {
+    return db.client()
+        .preparedQuery(APP)
+        .execute(Tuple.of(release.app()))
+        .map(
+            rows -> {
+              Row row = rows.iterator().next();
+              Buffer sealed = row.getBuffer("secret_envs");
+              return Optional.of(
+                  new ApplyInput(
+                      release, AppRows.map(row), sealed == null ? null : sealed.getBytes()));
+            });
+  }
+
+  public Future<Optional<Release>> get(UUID id) {
+    return db.client()
+        .preparedQuery(GET)
+        .execute(Tuple.of(id))
+        .map(
+            rows ->
+                rows.size() == 0
+                    ? Optional.empty()
+                    : Optional.of(ReleaseRows.map(rows.iterator().next())));
+  }
+
+  /** pending → progressing: its objects are written, the rollout runs. */
+  public Future<Optional<Release>> progressing(UUID id, int revision) {
+    return set(id, revision, "progressing", null, "pending");
+  }
+
+  /** pending or progressing → deployed: every pod of the revision is available. */
+  public Future<Optional<Release>> deployed(UUID id, int revision) {
+    return set(id, revision, "deployed", null, "pending", "progressing");
+  }
+
+  /** → failed, with why; also from deployed, when its Deployment was deleted under it. */
+  public Future<Optional<Release>> failed(
+      UUID id, int revision, String message, boolean evenIfDeployed) {
+    return evenIfDeployed
+        ? set(id, revision, "failed", message, "pending", "progressing", "deployed")
+        : set(id, revision, "failed", message, "pending", "progressing");
+  }
+
+  private Future<Optional<Release>> set(
+      UUID id, int revision, String status, String message, String... from) {
+    return db.pool()
+        .withTransaction(
+            tx ->
+                tx.preparedQuery(SET_STATUS)
+                    .execute(Tuple.of(id, revision, status, message, from))
+                    .compose(
+                        rows -> {
+                          if (rows.size() == 0) {
+                            return Future.succeededFuture(Optional.<Release>empty());
+                          }
+                          Release r = ReleaseRows.map(rows.iterator().next());
+                          return Outbox.append(
+                                  tx, ReleaseMessages.status(r, ReleaseMessages.RELEASE_SERVICE))
+                              .map(v -> Optional.of(r));
+                        }));
+  }
+
+  /** Whether the app has releases other than {@code id} (which then still need its Secret). */
+  public Future<Boolean> othersOfApp(String app, UUID id) {
+    return db.client()
+        .preparedQuery(OTHERS)
+        .execute(Tuple.of(app, id))
+        .map(rows -> rows.iterator().next().getLong(0) > 0);
+  }
+
+  /** Forgets an undeployed release. */
+  public Future<Optional<Release>> deleted(UUID id) {
+    return db.pool().withTransaction(tx -> deleteIn(tx, id));
+  }
+
+  private Future<Optional<Release>> deleteIn(SqlConnection tx, UUID id) {
+    return tx.preparedQuery(DELETE)
+        .execute(Tuple.of(id))
+        .compose(
+            rows -> {
+              if (rows.size() == 0) {
+                return Future.succeededFuture(Optional.<Release>empty());
+              }
+              Release r = ReleaseRows.map(rows.iterator().next());
+              return Outbox.append(tx, ReleaseMessages.deleted(r, ReleaseMessages.RELEASE_SERVICE))
+                  .map(v -> Optional.of(r));
+            });
+  }
+
+  public Future<List<Open>> open() {
+    return db.client()
+        .query(OPEN)
+        .execute()
+        .map(
+            rows -> {
+              List<Open> out = new ArrayList<>();
+              rows.forEach(
+                  r -> out.add(new Open(ReleaseRows.map(r), Rows.instant(r, "status_changed_at"))));
+              return out;
+            });
+  }
+}
