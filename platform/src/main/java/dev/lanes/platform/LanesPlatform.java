@@ -151,9 +151,19 @@ public final class LanesPlatform implements AutoCloseable {
               new BuildServiceVerticle(
                   config.build().withAllowLocalGit(localGit), db, r.kube, messaging))
           .await(60, TimeUnit.SECONDS);
+      ReleaseServiceVerticle.Tuning releaseTuning =
+          sandbox
+              ? ReleaseServiceVerticle.Tuning.DEFAULT.reapplyingOnStart()
+              : ReleaseServiceVerticle.Tuning.DEFAULT;
       vertx
-          .deployVerticle(new ReleaseServiceVerticle(config.release()))
-          .await(30, TimeUnit.SECONDS);
+          .deployVerticle(
+              new ReleaseServiceVerticle(
+                  config.release().withSecretKey(gatewayConfig.secretKey()),
+                  db,
+                  r.kube,
+                  messaging,
+                  releaseTuning))
+          .await(60, TimeUnit.SECONDS);
       // last: commands find their consumers registered
       vertx
           .deployVerticle(new OutboxRelayVerticle(db, messaging, OutboxRelay.Settings.DEFAULT))

@@ -7,6 +7,7 @@ import dev.lanes.common.config.ConfigReader;
 import dev.lanes.common.config.HttpConfig;
 import dev.lanes.common.config.Secret;
 import dev.lanes.common.crypto.SecretKeys;
+import dev.lanes.common.k8s.KubeConfig;
 import java.time.Duration;
 import java.util.List;
 
@@ -27,7 +28,8 @@ public record GatewayConfig(
     Secret secretKey,
     boolean allowLocalGit,
     Duration authCacheTtl,
-    String buildNamespace) {
+    String buildNamespace,
+    String deployNamespace) {
 
   public static final ConfigKey<Integer> HTTP_PORT =
       ConfigKey.integer("HTTP_PORT", 8080, 0, 65535, "Port of the REST API.");
@@ -69,7 +71,8 @@ public record GatewayConfig(
           SECRET_KEY,
           ALLOW_LOCAL_GIT,
           AUTH_CACHE_TTL,
-          BuildKeys.BUILD_NAMESPACE);
+          BuildKeys.BUILD_NAMESPACE,
+          KubeConfig.DEPLOY_NAMESPACE);
 
   /** Reads the gateway's keys; problems are collected in {@code reader}. */
   public static GatewayConfig from(ConfigReader reader) {
@@ -81,7 +84,8 @@ public record GatewayConfig(
         reader.get(SECRET_KEY),
         Boolean.TRUE.equals(reader.get(ALLOW_LOCAL_GIT)),
         reader.get(AUTH_CACHE_TTL),
-        reader.get(BuildKeys.BUILD_NAMESPACE));
+        reader.get(BuildKeys.BUILD_NAMESPACE),
+        reader.get(KubeConfig.DEPLOY_NAMESPACE));
   }
 
   public GatewayConfig withSecretKey(Secret key) {
@@ -93,7 +97,8 @@ public record GatewayConfig(
         key,
         allowLocalGit,
         authCacheTtl,
-        buildNamespace);
+        buildNamespace,
+        deployNamespace);
   }
 
   public GatewayConfig withAllowLocalGit(boolean allow) {
@@ -105,7 +110,8 @@ public record GatewayConfig(
         secretKey,
         allow,
         authCacheTtl,
-        buildNamespace);
+        buildNamespace,
+        deployNamespace);
   }
 
   public GatewayConfig withHttp(HttpConfig http) {
@@ -117,7 +123,8 @@ public record GatewayConfig(
         secretKey,
         allowLocalGit,
         authCacheTtl,
-        buildNamespace);
+        buildNamespace,
+        deployNamespace);
   }
 
   private static int orZero(Integer value) {

@@ -13,6 +13,10 @@ import dev.lanes.gateway.store.ApiKeyStore;
 import dev.lanes.gateway.store.AppStore;
 import dev.lanes.gateway.store.ImageRepoStore;
 import dev.lanes.gateway.store.LaneStore;
+import dev.lanes.release.api.LaneDeletion;
+import dev.lanes.release.api.ReleaseMessages;
+import dev.lanes.release.api.ReleaseRuntime;
+import dev.lanes.release.api.ReleaseStore;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -83,7 +87,10 @@ public final class GatewayVerticle extends VerticleBase {
             Clock.systemUTC(),
             new BuildStore(database),
             new StatusWaiter(vertx),
-            buildPods());
+            buildPods(),
+            new ReleaseStore(database),
+            runtime(),
+            new LaneDeletion(database, ReleaseMessages.GATEWAY));
     return vertx
         .createHttpServer(
             new HttpServerOptions()
@@ -99,11 +106,19 @@ public final class GatewayVerticle extends VerticleBase {
 
   /** The build pods of the cluster, or {@code null} without one: then only saved logs answer. */
   private BuildPods buildPods() {
-    if (kube == null) {
-      return null;
+    return kube == null ? null : new BuildPods(kube, config.buildNamespace(), blocking());
+  }
+
+  /** The apps' pods in the cluster, or {@code null} without one. */
+  private ReleaseRuntime runtime() {
+    return kube == null ? null : new ReleaseRuntime(kube, config.deployNamespace(), blocking());
+  }
+
+  private Blocking blocking() {
+    if (blocking == null) {
+      blocking = new Blocking(vertx, "lanes-gateway-io", 8);
     }
-    blocking = new Blocking(vertx, "lanes-gateway-io", 8);
-    return new BuildPods(kube, config.buildNamespace(), blocking);
+    return blocking;
   }
 
   @Override

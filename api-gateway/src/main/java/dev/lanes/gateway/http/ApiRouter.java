@@ -8,6 +8,9 @@ import dev.lanes.gateway.store.ApiKeyStore;
 import dev.lanes.gateway.store.AppStore;
 import dev.lanes.gateway.store.ImageRepoStore;
 import dev.lanes.gateway.store.LaneStore;
+import dev.lanes.release.api.LaneDeletion;
+import dev.lanes.release.api.ReleaseRuntime;
+import dev.lanes.release.api.ReleaseStore;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -40,7 +43,10 @@ public final class ApiRouter {
       Clock clock,
       BuildStore builds,
       StatusWaiter waiter,
-      BuildPods buildPods) {}
+      BuildPods buildPods,
+      ReleaseStore releases,
+      ReleaseRuntime runtime,
+      LaneDeletion laneDeletion) {}
 
   private ApiRouter() {}
 
@@ -77,12 +83,15 @@ public final class ApiRouter {
 
     new ImageRepoHandler(deps.imageRepos(), deps.allowLocalGit()).mount(routes);
     new AppHandler(deps.apps()).mount(routes);
-    new LaneHandler(deps.lanes()).mount(routes);
+    new LaneHandler(deps.lanes(), deps.laneDeletion()).mount(routes);
     new ApiKeyHandler(deps.apiKeys(), deps.keyRevoked(), deps.clock()).mount(routes);
     new BuildHandler(
             deps.builds(),
             deps.waiter(),
             new BuildLogStream(vertx, deps.builds(), deps.buildPods()))
+        .mount(routes);
+    new ReleaseHandler(
+            deps.releases(), deps.waiter(), deps.runtime(), new AppLogStream(vertx, deps.runtime()))
         .mount(routes);
 
     router.route().failureHandler(problems);

@@ -5,11 +5,9 @@ import dev.lanes.build.api.BuildStore;
 import dev.lanes.common.domain.Build;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -43,13 +41,21 @@ final class BuildLogStream {
 
   void stream(RoutingContext ctx, Build build) {
     boolean follow = "true".equalsIgnoreCase(ctx.request().getParam("follow"));
-    String accept = ctx.request().getHeader("Accept");
-    Sink sink = new Sink(ctx.response(), accept != null && accept.contains("text/event-stream"));
+    LogSink sink = new LogSink(ctx);
     if (!follow || build.status().isTerminal()) {
-      once(build).onSuccess(lines -> sink.finish(lines, build)).onFailure(ctx::fail);
+      once(build).onSuccess(lines -> sink.finish(lines, end(build))).onFailure(ctx::fail);
     } else {
       new Follower(ctx, sink, build).tick();
     }
+  }
+
+  /** The SSE end event: how the build ended. */
+  private static JsonObject end(Build build) {
+    JsonObject end = new JsonObject().put("status", build.status().value());
+    if (build.message() != null) {
+      end.put("message", build.message());
+    }
+    return end;
   }
 
   /** Everything there is now: the saved log, or the pod's log so far. */
@@ -78,18 +84,15 @@ final class BuildLogStream {
 
   /** One following answer: polls until the build ends or the client leaves. */
   private final class Follower {
-    private final RoutingContext ctx;
-    private final Sink sink;
+    private final LogSink sink;
     private final Build first;
+    private final LogCursor cursor = new LogCursor();
     private String pod;
-    private Instant lastTime;
-    private int atLastTime;
     private int sent;
     private boolean closed;
     private long lastWrite = System.nanoTime();
 
-    Follower(RoutingContext ctx, Sink sink, Build first) {
-      this.ctx = ctx;
+    Follower(RoutingContext ctx, LogSink sink, Build first) {
       this.sink = sink;
       this.first = first;
       ctx.response().closeHandler(v -> closed = true);
@@ -103,12 +106,15 @@ final class BuildLogStream {
           .get(first.app(), first.id())
           .compose(build -> readPod().map(v -> build))
           .onSuccess(this::after)
-          .onFailure(e -> sink.fail(e));
+          .onFailure(e -> sink.fail());
     }
 
     private void after(Build build) {
       if (!build.status().isTerminal()) {
-        heartbeat();
+        if (System.nanoTime() - lastWrite > HEARTBEAT.toNanos()) {
+          sink.heartbeat();
+          lastWrite = System.nanoTime();
+        }
         vertx.setTimer(POLL.toMillis(), id -> tick());
         return;
       }
@@ -123,7 +129,7 @@ final class BuildLogStream {
                     log.filter(l -> !l.truncated())
                         .map(l -> l.text().lines().skip(sent).toList())
                         .orElse(List.of());
-                sink.finish(rest, build);
+                sink.finish(rest, end(build));
               });
     }
 
@@ -142,110 +148,17 @@ final class BuildLogStream {
               return Future.succeededFuture();
             }
             pod = n.get();
-            return pods.linesSince(pod, lastTime).map(this::send);
+            return pods.linesSince(pod, cursor.since())
+                .map(
+                    lines -> {
+                      for (BuildPods.Line line : cursor.next(lines, BuildPods.Line::time)) {
+                        sink.line(line.text());
+                        sent++;
+                        lastWrite = System.nanoTime();
+                      }
+                      return null;
+                    });
           });
-    }
-
-    /**
-     * Sends the lines not sent yet. A read from {@code sinceTime} repeats the lines of that second:
-     * the first {@code atLastTime} lines stamped {@code lastTime} were sent before and are skipped.
-     */
-    private Void send(List<BuildPods.Line> lines) {
-      int skip = atLastTime;
-      Instant newest = lastTime;
-      int atNewest = atLastTime;
-      for (BuildPods.Line line : lines) {
-        if (line.time() != null && lastTime != null) {
-          if (line.time().isBefore(lastTime)) {
-            continue;
-          }
-          if (line.time().equals(lastTime) && skip > 0) {
-            skip--;
-            continue;
-          }
-        }
-        sink.line(line.text());
-        sent++;
-        lastWrite = System.nanoTime();
-        if (line.time() != null) {
-          if (line.time().equals(newest)) {
-            atNewest++;
-          } else {
-            newest = line.time();
-            atNewest = 1;
-          }
-        }
-      }
-      lastTime = newest;
-      atLastTime = atNewest;
-      return null;
-    }
-
-    private void heartbeat() {
-      if (System.nanoTime() - lastWrite > HEARTBEAT.toNanos()) {
-        sink.heartbeat();
-        lastWrite = System.nanoTime();
-      }
-    }
-  }
-
-  /** Writes lines as text or as server-sent events. */
-  private static final class Sink {
-    private final HttpServerResponse response;
-    private final boolean sse;
-    private boolean started;
-
-    Sink(HttpServerResponse response, boolean sse) {
-      this.response = response;
-      this.sse = sse;
-    }
-
-    private void start() {
-      if (!started) {
-        started = true;
-        response
-            .setChunked(true)
-            .putHeader("Content-Type", sse ? "text/event-stream" : "text/plain; charset=utf-8")
-            .putHeader("Cache-Control", "no-store")
-            .putHeader("X-Accel-Buffering", "no");
-      }
-    }
-
-    void line(String text) {
-      if (response.closed()) {
-        return;
-      }
-      start();
-      response.write(sse ? "data: " + text + "\n\n" : text + "\n");
-    }
-
-    void heartbeat() {
-      if (sse && !response.closed()) {
-        start();
-        response.write(": keep-alive\n\n");
-      }
-    }
-
-    void finish(List<String> lines, Build build) {
-      if (response.closed()) {
-        return;
-      }
-      lines.forEach(this::line);
-      start();
-      if (sse) {
-        JsonObject end = new JsonObject().put("status", build.status().value());
-        if (build.message() != null) {
-          end.put("message", build.message());
-        }
-        response.write("event: end\ndata: " + end.encode() + "\n\n");
-      }
-      response.end();
-    }
-
-    void fail(Throwable e) {
-      if (!response.closed()) {
-        response.reset();
-      }
     }
   }
 }

@@ -6,6 +6,7 @@ import dev.lanes.common.validation.JsonBody;
 import dev.lanes.common.validation.Rules;
 import dev.lanes.common.validation.Validation;
 import dev.lanes.gateway.store.LaneStore;
+import dev.lanes.release.api.LaneDeletion;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
@@ -19,9 +20,11 @@ final class LaneHandler {
   static final int MAX_TTL = 366 * 24 * 3600;
 
   private final LaneStore store;
+  private final LaneDeletion deletion;
 
-  LaneHandler(LaneStore store) {
+  LaneHandler(LaneStore store, LaneDeletion deletion) {
     this.store = store;
+    this.deletion = deletion;
   }
 
   void mount(ApiRoutes routes) {
@@ -79,6 +82,6 @@ final class LaneHandler {
   }
 
   private Future<Reply> delete(RoutingContext ctx) {
-    return store.delete(Requests.param(ctx, "lane")).map(Reply::accepted);
+    return deletion.delete(Requests.param(ctx, "lane")).map(Reply::accepted);
   }
 }

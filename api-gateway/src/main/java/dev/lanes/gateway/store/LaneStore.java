@@ -26,7 +26,6 @@ import java.util.List;
 public final class LaneStore {
 
   public static final String CREATED = "dev.lanes.lane.created";
-  public static final String DELETED = "dev.lanes.lane.deleted";
   private static final String SOURCE = "/lanes/api-gateway";
 
   private static final String COLUMNS =
@@ -38,9 +37,6 @@ public final class LaneStore {
   private static final String SELECT = "select " + COLUMNS + " from lanes where name = $1";
   private static final String LIST =
       "select " + COLUMNS + " from lanes where name > $1 order by name limit $2";
-  private static final String SELECT_FOR_UPDATE = SELECT + " for update";
-  private static final String RELEASE_COUNT = "select count(*) from releases where lane = $1";
-  private static final String DELETE = "delete from lanes where name = $1";
 
   private final Database db;
 
@@ -76,62 +72,6 @@ public final class LaneStore {
         .preparedQuery(LIST)
         .execute(Tuple.of(after, limit + 1))
         .map(rows -> Page.of(all(rows), limit, Lane::name));
-  }
-
-  /**
-   * Deletes a lane that has no releases; answers the lane as it was, status {@code deleting}.
-   *
-   * @throws ClientError {@code lane_not_found}, {@code lane_protected}
-   */
-  public Future<Lane> delete(String name) {
-    return db.pool().withTransaction(tx -> lockAndDelete(tx, name));
-  }
-
-  private Future<Lane> lockAndDelete(SqlConnection tx, String name) {
-    return tx.preparedQuery(SELECT_FOR_UPDATE)
-        .execute(Tuple.of(name))
-        .map(rows -> requireDeletable(one(rows, name)))
-        .compose(lane -> requireNoReleases(tx, lane))
-        .compose(lane -> tx.preparedQuery(DELETE).execute(Tuple.of(name)).map(lane))
-        .map(LaneStore::deleting)
-        .compose(lane -> Outbox.append(tx, event(DELETED, lane)).map(lane));
-  }
-
-  private static Lane requireDeletable(Lane lane) {
-    if (lane.isProtected()) {
-      throw new ClientError(
-          ErrorCode.LANE_PROTECTED,
-          "lane '" + lane.name() + "' is protected: the platform deploys itself into it");
-    }
-    return lane;
-  }
-
-  private Future<Lane> requireNoReleases(SqlConnection tx, Lane lane) {
-    // Lanes with releases are undeployed by release-service before they go; until that exists a
-    // lane with releases is refused rather than left half deleted.
-    return tx.preparedQuery(RELEASE_COUNT)
-        .execute(Tuple.of(lane.name()))
-        .map(
-            rows -> {
-              if (rows.iterator().next().getLong(0) > 0) {
-                throw new ClientError(
-                    ErrorCode.LANE_DELETING,
-                    "lane '" + lane.name() + "' has releases; undeploy them first");
-              }
-              return lane;
-            });
-  }
-
-  private static Lane deleting(Lane lane) {
-    return new Lane(
-        lane.name(),
-        lane.description(),
-        lane.ttlSeconds(),
-        lane.isProtected(),
-        Lane.DELETING,
-        lane.expiresAt(),
-        lane.createdAt(),
-        Instant.now());
   }
 
   private static OutboxEntry event(String type, Lane lane) {

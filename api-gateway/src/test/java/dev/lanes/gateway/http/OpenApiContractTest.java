@@ -14,6 +14,8 @@ import dev.lanes.gateway.store.ApiKeyStore;
 import dev.lanes.gateway.store.AppStore;
 import dev.lanes.gateway.store.ImageRepoStore;
 import dev.lanes.gateway.store.LaneStore;
+import dev.lanes.release.api.LaneDeletion;
+import dev.lanes.release.api.ReleaseStore;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -106,7 +108,10 @@ class OpenApiContractTest {
                   clock,
                   new BuildStore(db),
                   new StatusWaiter(vertx),
-                  null));
+                  null,
+                  new ReleaseStore(db),
+                  null,
+                  new LaneDeletion(db, "/test")));
       // every concrete /api/v1 route of the router is one of the listed routes
       Set<String> listed = new TreeSet<>();
       built

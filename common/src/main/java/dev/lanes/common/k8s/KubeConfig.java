@@ -20,6 +20,10 @@ public record KubeConfig(Path kubeconfig, boolean inCluster) {
           "kubeconfig of the cluster to use. Unset and not in a pod: make run starts the sandbox"
               + " cluster.");
 
+  public static final ConfigKey<String> DEPLOY_NAMESPACE =
+      ConfigKey.string(
+          "DEPLOY_NAMESPACE", "prod", "Namespace of the apps' Deployments and Services.");
+
   static final Path SERVICE_ACCOUNT_TOKEN =
       Path.of("/var/run/secrets/kubernetes.io/serviceaccount/token");
 

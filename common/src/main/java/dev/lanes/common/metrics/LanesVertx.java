@@ -27,7 +27,11 @@ public final class LanesVertx {
             .setJvmMetricsEnabled(true)
             .setLabels(
                 java.util.EnumSet.of(
-                    Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE, Label.POOL_NAME));
+                    Label.HTTP_METHOD,
+                    Label.HTTP_CODE,
+                    Label.HTTP_ROUTE,
+                    Label.POOL_TYPE,
+                    Label.POOL_NAME));
     Vertx vertx =
         Vertx.builder()
             .with(new VertxOptions().setMetricsOptions(metrics).setPreferNativeTransport(true))

@@ -3,6 +3,7 @@ package dev.lanes.registry.app;
 import dev.lanes.common.config.ConfigKey;
 import dev.lanes.common.config.ConfigReader;
 import dev.lanes.common.config.HttpConfig;
+import dev.lanes.common.k8s.KubeConfig;
 import java.util.List;
 
 /**
@@ -14,9 +15,7 @@ public record RegistryServiceConfig(HttpConfig http, String namespace) {
 
   public static final ConfigKey<Integer> REGISTRY_HTTP_PORT =
       ConfigKey.integer("REGISTRY_HTTP_PORT", 8081, 0, 65535, "Port of the route registry.");
-  public static final ConfigKey<String> DEPLOY_NAMESPACE =
-      ConfigKey.string(
-          "DEPLOY_NAMESPACE", "prod", "Namespace of the apps' Deployments and Services.");
+  public static final ConfigKey<String> DEPLOY_NAMESPACE = KubeConfig.DEPLOY_NAMESPACE;
 
   public static final List<ConfigKey<?>> KEYS = List.of(REGISTRY_HTTP_PORT, DEPLOY_NAMESPACE);
 

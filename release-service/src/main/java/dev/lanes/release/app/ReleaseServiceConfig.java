@@ -5,6 +5,7 @@ import dev.lanes.common.config.ConfigParsers;
 import dev.lanes.common.config.ConfigReader;
 import dev.lanes.common.config.Secret;
 import dev.lanes.common.crypto.SecretKeys;
+import dev.lanes.common.k8s.KubeConfig;
 import java.time.Duration;
 import java.util.List;
 
@@ -17,9 +18,7 @@ import java.util.List;
  */
 public record ReleaseServiceConfig(String namespace, Duration timeout, Secret secretKey) {
 
-  public static final ConfigKey<String> DEPLOY_NAMESPACE =
-      ConfigKey.string(
-          "DEPLOY_NAMESPACE", "prod", "Namespace of the apps' Deployments and Services.");
+  public static final ConfigKey<String> DEPLOY_NAMESPACE = KubeConfig.DEPLOY_NAMESPACE;
   public static final ConfigKey<Duration> RELEASE_TIMEOUT =
       ConfigKey.of(
           "RELEASE_TIMEOUT",

@@ -41,8 +41,14 @@ public final class ReleaseServiceVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ReleaseServiceVerticle.class);
 
   /** How often the service looks again; tests make it faster. */
-  public record Tuning(Duration reconcileEvery, Duration laneSweepEvery) {
-    public static final Tuning DEFAULT = new Tuning(Duration.ofSeconds(30), Duration.ofSeconds(30));
+  public record Tuning(Duration reconcileEvery, Duration laneSweepEvery, boolean reapplyOnStart) {
+    public static final Tuning DEFAULT =
+        new Tuning(Duration.ofSeconds(30), Duration.ofSeconds(30), false);
+
+    /** For a cluster that forgets its objects when the process stops: the sandbox. */
+    public Tuning reapplyingOnStart() {
+      return new Tuning(reconcileEvery, laneSweepEvery, true);
+    }
   }
 
   private final ReleaseServiceConfig config;
@@ -102,8 +108,10 @@ public final class ReleaseServiceVerticle extends VerticleBase {
                 config.timeout(),
                 Clock.systemUTC()));
     watch(tracker[0], vertx.getOrCreateContext());
-    return tracker[0]
-        .reconcileAll()
+    Future<Void> reapplied =
+        tuning.reapplyOnStart() ? applier.reapplyAll() : Future.succeededFuture();
+    return reapplied
+        .compose(v -> tracker[0].reconcileAll())
         .compose(v -> messaging.consume(Channels.RELEASE_COMMANDS, CONSUMER_GROUP, applier::handle))
         .onSuccess(s -> commands = s)
         .onSuccess(s -> schedule(tracker[0], lanes))

@@ -136,6 +136,26 @@ public final class ReleaseApplier {
         .mapEmpty();
   }
 
+  /**
+   * Writes every live release's objects again, for a cluster that lost them (the sandbox keeps its
+   * objects in memory only). Statuses stay as they are.
+   */
+  public Future<Void> reapplyAll() {
+    return d.transitions()
+        .live()
+        .compose(
+            releases -> {
+              Future<Void> chain = Future.succeededFuture();
+              for (Release r : releases) {
+                chain =
+                    chain.compose(
+                        v -> apply(r.id(), r.revision()).recover(e -> Future.succeededFuture()));
+              }
+              return chain.onSuccess(
+                  v -> LOG.info("re-applied {} releases to the cluster", releases.size()));
+            });
+  }
+
   /** Removes a release being deleted, then forgets it. */
   public Future<Void> undeploy(UUID id) {
     return d.transitions()

@@ -50,6 +50,11 @@ public final class ReleaseTransitions {
           + ", status_changed_at from releases where status in ('pending', 'progressing',"
           + " 'deleting') order by status_changed_at";
 
+  private static final String LIVE =
+      "select "
+          + ReleaseRows.COLUMNS
+          + " from releases where status <> 'deleting' order by app, lane";
+
   private final Database db;
 
   public ReleaseTransitions(Database db) {
@@ -155,6 +160,11 @@ public final class ReleaseTransitions {
               return Outbox.append(tx, ReleaseMessages.deleted(r, ReleaseMessages.RELEASE_SERVICE))
                   .map(v -> Optional.of(r));
             });
+  }
+
+  /** Every release that should run. */
+  public Future<List<Release>> live() {
+    return db.client().query(LIVE).execute().map(ReleaseRows::all);
   }
 
   public Future<List<Open>> open() {
