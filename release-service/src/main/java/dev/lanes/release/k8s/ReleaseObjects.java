@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 public final class ReleaseObjects {
 
   public static final String SPEC_HASH = "lanes.dev/spec-hash";
+  private static final int MAX_CONFLICT_RETRIES = 5;
 
   /** What an apply or delete did. */
   public enum Result {
@@ -49,15 +50,32 @@ public final class ReleaseObjects {
    * @throws ClientError {@code name_conflict} when an object of that name is not Lanes's
    */
   public <T extends HasMetadata> Future<Result> apply(T desired) {
-    return blocking.run(() -> applyNow(desired));
+    return blocking.run(() -> applyRetryingConflicts(desired));
   }
 
-  private <T extends HasMetadata> Result applyNow(T desired) {
+  /**
+   * Controllers write the status of the same objects (the Deployment controller, every few
+   * seconds), so an update can meet a newer resourceVersion: read again and retry, as kubectl does.
+   */
+  private <T extends HasMetadata> Result applyRetryingConflicts(T desired) {
+    // the digest of what Lanes wants, taken before the object carries the digest itself
     String hash = hash(desired);
     if (desired.getMetadata().getAnnotations() == null) {
       desired.getMetadata().setAnnotations(new LinkedHashMap<>());
     }
     desired.getMetadata().getAnnotations().put(SPEC_HASH, hash);
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return applyNow(desired, hash);
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (!dev.lanes.common.k8s.KubeErrors.isConflict(e) || attempt >= MAX_CONFLICT_RETRIES) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private <T extends HasMetadata> Result applyNow(T desired, String hash) {
     T existing = client.resource(desired).inNamespace(namespace).get();
     if (existing == null) {
       client.resource(desired).inNamespace(namespace).create();
