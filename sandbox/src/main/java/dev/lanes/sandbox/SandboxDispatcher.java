@@ -10,6 +10,8 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -26,9 +28,25 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
       Pattern.compile("/api/v1/namespaces/([^/]+)/pods/([^/?]+)/log");
 
   private final PodLogStore logs;
+  private final ExecutorService watchCloser =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "sandbox-watch-closer");
+            t.setDaemon(true);
+            return t;
+          });
 
   SandboxDispatcher(PodLogStore logs) {
     this.logs = logs;
+  }
+
+  @Override
+  public MockResponse handleWatch(String path) {
+    MockResponse response = super.handleWatch(path);
+    return response.getWebSocketListener() == null
+        ? response
+        : response.withWebSocketUpgrade(
+            new UnblockingWatchListener(response.getWebSocketListener(), watchCloser));
   }
 
   @Override
