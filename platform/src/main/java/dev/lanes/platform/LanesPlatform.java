@@ -144,7 +144,7 @@ public final class LanesPlatform implements AutoCloseable {
           Gateway.deploy(vertx, r.vertx.registry(), gatewayConfig, db, r.kube)
               .await(60, TimeUnit.SECONDS);
       RegistryServiceVerticle registry =
-          new RegistryServiceVerticle(config.registry(), r.vertx.registry());
+          new RegistryServiceVerticle(config.registry(), r.vertx.registry(), r.kube);
       vertx.deployVerticle(registry).await(30, TimeUnit.SECONDS);
       vertx
           .deployVerticle(

@@ -26,6 +26,7 @@ public enum ErrorCode {
   REVISION_NOT_FOUND(404, "Revision not found"),
   TAG_NOT_FOUND(404, "Tag not found"),
   API_KEY_NOT_FOUND(404, "API key not found"),
+  SERVICE_NOT_FOUND(404, "Service not found"),
   IMAGE_REPO_EXISTS(409, "Image repo exists"),
   APP_EXISTS(409, "App exists"),
   LANE_EXISTS(409, "Lane exists"),
@@ -46,7 +47,8 @@ public enum ErrorCode {
   INTERNAL_ERROR(500, "Internal error"),
   DATABASE_UNAVAILABLE(503, "Database unavailable"),
   KUBERNETES_UNAVAILABLE(503, "Kubernetes API unavailable"),
-  SERVICE_UNAVAILABLE(503, "Service unavailable");
+  SERVICE_UNAVAILABLE(503, "Service unavailable"),
+  REGISTRY_NOT_READY(503, "Registry not ready");
 
   private final int status;
   private final String title;
