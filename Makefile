@@ -7,15 +7,26 @@ PLATFORM_JAR := platform/target/lanes-platform.jar
 SOURCES := $(shell find . -path ./.git -prune -o -path '*/target' -prune -o -path ./.lanes -prune \
              -o \( -name '*.java' -o -name 'pom.xml' -o -path '*/src/main/resources/*' \) -type f -print)
 
-.PHONY: run test build fmt clean
+NPM ?= npm
+PYTHON ?= python3
+
+.PHONY: run test test-java test-sdk-python test-sdk-typescript build fmt clean
 
 ## run: build what is missing, then start every service in one JVM on embedded defaults
 run: $(PLATFORM_JAR)
 	@exec $(JAVA) $(JAVA_OPTS) -jar $(PLATFORM_JAR)
 
-## test: build and run every test
-test:
+## test: build and run every test: the JVM modules (with the Java SDK), then the Python and TypeScript SDKs
+test: test-java test-sdk-python test-sdk-typescript
+
+test-java:
 	$(MVN) $(MVN_FLAGS) verify
+
+test-sdk-python:
+	cd sdk/python && $(PYTHON) -m unittest discover -s tests -t .
+
+test-sdk-typescript:
+	cd sdk/typescript && $(NPM) ci --no-audit --no-fund --loglevel=error && $(NPM) test
 
 ## build: compile and package everything, without tests
 build: $(PLATFORM_JAR)
