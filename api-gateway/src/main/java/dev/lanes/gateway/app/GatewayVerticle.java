@@ -7,6 +7,7 @@ import dev.lanes.common.crypto.SecretBox;
 import dev.lanes.common.db.Database;
 import dev.lanes.common.db.DbConfig;
 import dev.lanes.gateway.auth.ApiKeyAuthenticator;
+import dev.lanes.gateway.events.EventFeed;
 import dev.lanes.gateway.http.ApiRouter;
 import dev.lanes.gateway.http.StatusWaiter;
 import dev.lanes.gateway.store.ApiKeyStore;
@@ -24,6 +25,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +50,7 @@ public final class GatewayVerticle extends VerticleBase {
   private final PrometheusMeterRegistry registry;
   private final KubernetesClient kube;
   private Database database;
+  private EventFeed events;
   private Blocking blocking;
   private HttpServer server;
 
@@ -70,6 +73,7 @@ public final class GatewayVerticle extends VerticleBase {
   public Future<?> start() {
     database = Database.create(vertx, db, poolSize, "gateway-" + INSTANCES.incrementAndGet());
     ApiKeyStore keys = new ApiKeyStore(database);
+    events = new EventFeed(vertx, database, db.connectOptions(), Duration.ofSeconds(1));
     ApiKeyAuthenticator authenticator =
         new ApiKeyAuthenticator(keys, config.authCacheTtl(), Clock.systemUTC());
     vertx.eventBus().<String>localConsumer(KEY_REVOKED, m -> authenticator.invalidate(m.body()));
@@ -90,18 +94,23 @@ public final class GatewayVerticle extends VerticleBase {
             buildPods(),
             new ReleaseStore(database),
             runtime(),
-            new LaneDeletion(database, ReleaseMessages.GATEWAY));
-    return vertx
-        .createHttpServer(
-            new HttpServerOptions()
-                .setHost(config.http().bindAddress())
-                .setPort(config.http().port())
-                .setCompressionSupported(true)
-                .setTcpNoDelay(true))
-        .requestHandler(ApiRouter.create(vertx, deps).router())
-        .listen()
-        .onSuccess(s -> server = s)
-        .onSuccess(s -> LOG.debug("gateway instance listening on {}", s.actualPort()));
+            new LaneDeletion(database, ReleaseMessages.GATEWAY),
+            events);
+    return events
+        .start()
+        .compose(
+            started ->
+                vertx
+                    .createHttpServer(
+                        new HttpServerOptions()
+                            .setHost(config.http().bindAddress())
+                            .setPort(config.http().port())
+                            .setCompressionSupported(true)
+                            .setTcpNoDelay(true))
+                    .requestHandler(ApiRouter.create(vertx, deps).router())
+                    .listen()
+                    .onSuccess(s -> server = s)
+                    .onSuccess(s -> LOG.debug("gateway instance listening on {}", s.actualPort())));
   }
 
   /** The build pods of the cluster, or {@code null} without one: then only saved logs answer. */
@@ -124,6 +133,9 @@ public final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     Future<Void> closed = blocking == null ? Future.succeededFuture() : blocking.close();
+    if (events != null) {
+      closed = closed.eventually(events::stop);
+    }
     return closed.eventually(() -> database == null ? Future.succeededFuture() : database.close());
   }
 

@@ -4,6 +4,7 @@ import dev.lanes.build.api.BuildPods;
 import dev.lanes.build.api.BuildStore;
 import dev.lanes.common.db.Database;
 import dev.lanes.gateway.auth.ApiKeyAuthenticator;
+import dev.lanes.gateway.events.EventFeed;
 import dev.lanes.gateway.store.ApiKeyStore;
 import dev.lanes.gateway.store.AppStore;
 import dev.lanes.gateway.store.ImageRepoStore;
@@ -29,6 +30,9 @@ public final class ApiRouter {
   /** The largest body the API reads; larger ones get 413. */
   public static final long MAX_BODY_BYTES = 1024 * 1024;
 
+  /** How often an idle event stream gets a comment line, so proxies keep it open. */
+  static final java.time.Duration EVENTS_HEARTBEAT = java.time.Duration.ofSeconds(15);
+
   /** What the routes need. */
   public record Deps(
       Database db,
@@ -46,7 +50,8 @@ public final class ApiRouter {
       BuildPods buildPods,
       ReleaseStore releases,
       ReleaseRuntime runtime,
-      LaneDeletion laneDeletion) {}
+      LaneDeletion laneDeletion,
+      EventFeed events) {}
 
   private ApiRouter() {}
 
@@ -93,6 +98,8 @@ public final class ApiRouter {
     new ReleaseHandler(
             deps.releases(), deps.waiter(), deps.runtime(), new AppLogStream(vertx, deps.runtime()))
         .mount(routes);
+
+    new EventsHandler(vertx, deps.events(), EVENTS_HEARTBEAT).mount(routes);
 
     router.route().failureHandler(problems);
     for (int status : new int[] {400, 404, 405, 413, 415, 500}) {

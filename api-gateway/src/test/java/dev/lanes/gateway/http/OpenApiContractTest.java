@@ -111,7 +111,12 @@ class OpenApiContractTest {
                   null,
                   new ReleaseStore(db),
                   null,
-                  new LaneDeletion(db, "/test")));
+                  new LaneDeletion(db, "/test"),
+                  new dev.lanes.gateway.events.EventFeed(
+                      vertx,
+                      db,
+                      DbConfig.local("127.0.0.1", 1, "none", "none", 1).connectOptions(),
+                      Duration.ofSeconds(1))));
       // every concrete /api/v1 route of the router is one of the listed routes
       Set<String> listed = new TreeSet<>();
       built

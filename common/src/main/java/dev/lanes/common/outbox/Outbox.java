@@ -14,6 +14,9 @@ public final class Outbox {
   /** Postgres delivers this notification at commit, which wakes the relay at once. */
   public static final String CHANNEL = "lanes_outbox";
 
+  /** Postgres delivers this notification when the relay has published rows (and numbered them). */
+  public static final String EVENTS_CHANNEL = "lanes_events";
+
   private static final String INSERT =
       "with row as (insert into outbox (aggregate_type, aggregate_id, event_type, payload) values"
           + " ($1, $2, $3, $4) returning id) select pg_notify('"

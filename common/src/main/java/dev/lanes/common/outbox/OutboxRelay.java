@@ -36,8 +36,19 @@ public final class OutboxRelay {
   private static final String NEXT =
       "select id, aggregate_type, aggregate_id, payload from outbox where published_at is null"
           + " order by id limit $1";
+
+  /**
+   * Marks a published batch and gives its rows their place in the event sequence, in id order, then
+   * wakes the subscribers of {@link Outbox#EVENTS_CHANNEL}. A row published twice keeps its first
+   * place.
+   */
   private static final String MARK =
-      "update outbox set published_at = now() where id = any($1::bigint[])";
+      "with ordered as (select id, nextval('outbox_seq') as seq from (select unnest($1::bigint[])"
+          + " as id order by id) ids), marked as (update outbox o set published_at = now(), seq ="
+          + " coalesce(o.seq, ordered.seq) from ordered where o.id = ordered.id returning 1)"
+          + " select pg_notify('"
+          + Outbox.EVENTS_CHANNEL
+          + "', '') where exists (select 1 from marked)";
 
   /** How the relay paces itself. */
   public record Settings(int batchSize, Duration pollInterval, Duration lockRetry) {
