@@ -107,9 +107,13 @@ final class RouteHub implements ClusterWatch.Listener {
 
   private void publish(Optional<RouteDelta> delta, long arrivedNanos) {
     if (delta.isPresent()) {
-      feed.publish(delta.get());
-      propagation.record(System.nanoTime() - arrivedNanos, TimeUnit.NANOSECONDS);
-      LOG.debug("routes v{}: {}", delta.get().version(), delta.get().toJson().encode());
+      RouteDelta d = delta.get();
+      if (LOG.isDebugEnabled()) {
+        LOG.debug("routes v{}: {}", d.version(), d.toJson().encode());
+      }
+      feed.publish(d)
+          .onSuccess(
+              v -> propagation.record(System.nanoTime() - arrivedNanos, TimeUnit.NANOSECONDS));
     }
     refreshGauges();
   }

@@ -2,6 +2,9 @@ package dev.lanes.registry.http;
 
 import dev.lanes.registry.table.RouteBook;
 import dev.lanes.registry.table.RouteDelta;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
@@ -32,6 +35,13 @@ public final class RouteFeed {
   private final Set<HttpServerResponse> subscribers = new LinkedHashSet<>();
   private final Set<Waiter> waiters = new LinkedHashSet<>();
   private final long heartbeatTimer;
+  private final Context context;
+
+  /** Published but not yet written: the deltas of this turn of the event loop, merged. */
+  private RouteDelta pending;
+
+  private List<Promise<Void>> whenWritten = new ArrayList<>();
+  private boolean flushScheduled;
 
   private record Waiter(RoutingContext ctx, long timer) {}
 
@@ -40,6 +50,7 @@ public final class RouteFeed {
     this.book = book;
     this.snapshots = new RouteSnapshots(book);
     this.history = new RouteHistory(historySize);
+    this.context = vertx.getOrCreateContext();
     this.heartbeatTimer = vertx.setPeriodic(heartbeat.toMillis(), id -> writeAll(HEARTBEAT));
   }
 
@@ -57,9 +68,38 @@ public final class RouteFeed {
     return waiters.size();
   }
 
-  /** Sends {@code delta} to every subscriber and answers every waiting query. */
-  public void publish(RouteDelta delta) {
+  /**
+   * Sends {@code delta} to every subscriber and answers every waiting query; the future completes
+   * once it is written.
+   *
+   * <p>Deltas published in the same turn of the event loop go out as one: the write happens on the
+   * next turn, after the cluster events already queued behind this one, so a burst (a node drained,
+   * hundreds of EndpointSlices changed) costs one write per subscriber per turn instead of one per
+   * event, and the registry does not fall behind. Every delta still enters the history at once, so
+   * a subscriber resuming from any version gets exactly what it missed.
+   */
+  public Future<Void> publish(RouteDelta delta) {
     history.add(delta);
+    pending = pending == null ? delta : pending.then(delta);
+    Promise<Void> written = Promise.promise();
+    whenWritten.add(written);
+    if (!flushScheduled) {
+      flushScheduled = true;
+      context.runOnContext(v -> flush());
+    }
+    return written.future();
+  }
+
+  /** Writes the pending delta, if any: before a new subscriber's first frame, and once per turn. */
+  private void flush() {
+    flushScheduled = false;
+    if (pending == null) {
+      return;
+    }
+    RouteDelta delta = pending;
+    List<Promise<Void>> done = whenWritten;
+    pending = null;
+    whenWritten = new ArrayList<>();
     writeAll(frame("delta", delta.version(), delta.toJson().toBuffer()));
     if (!waiters.isEmpty()) {
       List<Waiter> due = new ArrayList<>(waiters);
@@ -69,6 +109,7 @@ public final class RouteFeed {
         RoutesHandler.answer(w.ctx(), snapshots);
       }
     }
+    done.forEach(Promise::complete);
   }
 
   /**
@@ -83,6 +124,8 @@ public final class RouteFeed {
         .putHeader("Cache-Control", "no-cache")
         .putHeader("X-Accel-Buffering", "no");
     response.write(PREAMBLE);
+    // what is pending goes to the others first: this subscriber starts from the table as it is
+    flush();
     List<RouteDelta> missed =
         lastEventId == null
             ? null

@@ -2,8 +2,12 @@ package dev.lanes.registry.table;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One change of the route table: the entries that are new or different ({@code upserts}, whole
@@ -16,6 +20,29 @@ public record RouteDelta(
   public RouteDelta {
     upserts = Map.copyOf(upserts);
     removes = List.copyOf(removes);
+  }
+
+  /**
+   * This delta followed by {@code next}, as one: from this one's {@code previous} to {@code next}'s
+   * version. A service upserted then removed is only removed (a subscriber that never had it
+   * ignores the remove); one removed then upserted is only upserted.
+   */
+  public RouteDelta then(RouteDelta next) {
+    if (next.previous() != version) {
+      throw new IllegalArgumentException(
+          "delta " + next.previous() + " -> " + next.version() + " does not follow " + version);
+    }
+    Map<String, RouteEntry> up = new HashMap<>(upserts);
+    Set<String> gone = new LinkedHashSet<>(removes);
+    for (String service : next.removes()) {
+      up.remove(service);
+      gone.add(service);
+    }
+    for (Map.Entry<String, RouteEntry> e : next.upserts().entrySet()) {
+      gone.remove(e.getKey());
+      up.put(e.getKey(), e.getValue());
+    }
+    return new RouteDelta(next.version(), previous, up, new ArrayList<>(gone));
   }
 
   public JsonObject toJson() {

@@ -1,4 +1,4 @@
-package dev.lanes.registry.app;
+package dev.lanes.registry.http;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -11,21 +11,21 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /** A test subscriber of the route stream: records every event and comment it receives. */
-final class SseRecorder implements AutoCloseable {
+public final class SseRecorder implements AutoCloseable {
 
-  record Event(String event, String id, String data) {
-    JsonObject json() {
+  public record Event(String event, String id, String data) {
+    public JsonObject json() {
       return new JsonObject(data);
     }
   }
 
-  final List<Event> events = new CopyOnWriteArrayList<>();
-  final List<String> comments = new CopyOnWriteArrayList<>();
+  public final List<Event> events = new CopyOnWriteArrayList<>();
+  public final List<String> comments = new CopyOnWriteArrayList<>();
   private final StringBuilder pending = new StringBuilder();
   private final HttpClient client;
-  final HttpClientResponse response;
+  public final HttpClientResponse response;
 
-  SseRecorder(Vertx vertx, int port, String lastEventId) throws Exception {
+  public SseRecorder(Vertx vertx, int port, String lastEventId) throws Exception {
     client = vertx.createHttpClient();
     RequestOptions options =
         new RequestOptions()
@@ -50,11 +50,11 @@ final class SseRecorder implements AutoCloseable {
             .await(10, TimeUnit.SECONDS);
   }
 
-  List<Event> named(String name) {
+  public List<Event> named(String name) {
     return events.stream().filter(e -> e.event().equals(name)).toList();
   }
 
-  Event last() {
+  public Event last() {
     return events.get(events.size() - 1);
   }
 
