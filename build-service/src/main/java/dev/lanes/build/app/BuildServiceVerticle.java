@@ -12,6 +12,7 @@ import dev.lanes.build.store.BuildTransitions;
 import dev.lanes.common.concurrent.Blocking;
 import dev.lanes.common.db.Database;
 import dev.lanes.common.db.DbConfig;
+import dev.lanes.common.leader.Leadership;
 import dev.lanes.common.messaging.Channels;
 import dev.lanes.common.messaging.Messaging;
 import dev.lanes.common.messaging.Subscription;
@@ -50,6 +51,7 @@ public final class BuildServiceVerticle extends VerticleBase {
   private final KubernetesClient kube;
   private final Messaging messaging;
   private final Tuning tuning;
+  private final Leadership leadership;
   private Database db;
   private Blocking blocking;
   private SharedIndexInformer<Job> jobInformer;
@@ -67,11 +69,26 @@ public final class BuildServiceVerticle extends VerticleBase {
       KubernetesClient kube,
       Messaging messaging,
       Tuning tuning) {
+    this(config, db, kube, messaging, tuning, Leadership.solo());
+  }
+
+  /**
+   * @param leadership decides which replica turns Job status into build status; every replica
+   *     consumes commands and dispatches builds (claims are serialised in Postgres)
+   */
+  public BuildServiceVerticle(
+      BuildServiceConfig config,
+      DbConfig db,
+      KubernetesClient kube,
+      Messaging messaging,
+      Tuning tuning,
+      Leadership leadership) {
     this.config = config;
     this.dbConfig = db;
     this.kube = kube;
     this.messaging = messaging;
     this.tuning = tuning;
+    this.leadership = leadership;
   }
 
   @Override
@@ -106,18 +123,35 @@ public final class BuildServiceVerticle extends VerticleBase {
                 config.timeout(),
                 Clock.systemUTC()));
     Context context = vertx.getOrCreateContext();
-    watch(jobs, reconciler, context);
-    return reconciler
-        .reconcileAll()
-        .compose(v -> messaging.consume(Channels.BUILD_COMMANDS, CONSUMER_GROUP, pipeline::handle))
+    return messaging
+        .consume(Channels.BUILD_COMMANDS, CONSUMER_GROUP, pipeline::handle)
         .onSuccess(s -> commands = s)
-        .onSuccess(s -> schedule(dispatcher, reconciler))
+        .onSuccess(s -> dispatchEvery(dispatcher))
+        .onSuccess(s -> leadership.lead(context, () -> reconcile(jobs, reconciler, context)))
         .onSuccess(
             s ->
                 LOG.info(
                     "build-service started: Jobs in {}, at most {} at once",
                     config.namespace(),
                     config.concurrency()));
+  }
+
+  /**
+   * The leader's duty: watch Jobs and pods, catch up with what happened while nobody watched, and
+   * look again periodically in case an event was missed.
+   */
+  private Leadership.Duty reconcile(
+      BuildJobs jobs, JobStatusReconciler reconciler, Context context) {
+    watch(jobs, reconciler, context);
+    reconciler.reconcileAll().onFailure(BuildServiceVerticle::warn);
+    long timer =
+        vertx.setPeriodic(
+            tuning.reconcileEvery().toMillis(),
+            id -> reconciler.reconcileAll().onFailure(BuildServiceVerticle::warn));
+    return () -> {
+      vertx.cancelTimer(timer);
+      closeInformers();
+    };
   }
 
   private void watch(BuildJobs jobs, JobStatusReconciler reconciler, Context context) {
@@ -151,25 +185,33 @@ public final class BuildServiceVerticle extends VerticleBase {
     LOG.warn("handling a cluster change: {}", e.toString());
   }
 
-  private void schedule(BuildDispatcher dispatcher, JobStatusReconciler reconciler) {
+  private void dispatchEvery(BuildDispatcher dispatcher) {
     dispatcher.kick();
     vertx.setPeriodic(tuning.dispatchEvery().toMillis(), id -> dispatcher.kick());
-    vertx.setPeriodic(
-        tuning.reconcileEvery().toMillis(),
-        id -> reconciler.reconcileAll().onFailure(BuildServiceVerticle::warn));
+  }
+
+  private void closeInformers() {
+    if (jobInformer != null) {
+      jobInformer.close();
+      jobInformer = null;
+    }
+    if (podInformer != null) {
+      podInformer.close();
+      podInformer = null;
+    }
   }
 
   @Override
   public Future<?> stop() {
-    if (jobInformer != null) {
-      jobInformer.close();
-    }
-    if (podInformer != null) {
-      podInformer.close();
-    }
     Future<Void> unsubscribed = commands == null ? Future.succeededFuture() : commands.cancel();
-    return unsubscribed
-        .eventually(() -> blocking == null ? Future.succeededFuture() : blocking.close())
+    return leadership
+        .close()
+        .eventually(() -> unsubscribed)
+        .eventually(
+            () -> {
+              closeInformers();
+              return blocking == null ? Future.succeededFuture() : blocking.close();
+            })
         .eventually(() -> db == null ? Future.succeededFuture() : db.close());
   }
 }

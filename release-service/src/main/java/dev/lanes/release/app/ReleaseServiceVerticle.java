@@ -5,6 +5,7 @@ import dev.lanes.common.crypto.SecretBox;
 import dev.lanes.common.db.Database;
 import dev.lanes.common.db.DbConfig;
 import dev.lanes.common.k8s.LaneLabels;
+import dev.lanes.common.leader.Leadership;
 import dev.lanes.common.messaging.Channels;
 import dev.lanes.common.messaging.Messaging;
 import dev.lanes.common.messaging.Subscription;
@@ -56,6 +57,7 @@ public final class ReleaseServiceVerticle extends VerticleBase {
   private final KubernetesClient kube;
   private final Messaging messaging;
   private final Tuning tuning;
+  private final Leadership leadership;
   private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
   private Database db;
   private Blocking blocking;
@@ -72,11 +74,26 @@ public final class ReleaseServiceVerticle extends VerticleBase {
       KubernetesClient kube,
       Messaging messaging,
       Tuning tuning) {
+    this(config, db, kube, messaging, tuning, Leadership.solo());
+  }
+
+  /**
+   * @param leadership decides which replica follows rollouts and expires lanes; every replica
+   *     consumes release commands
+   */
+  public ReleaseServiceVerticle(
+      ReleaseServiceConfig config,
+      DbConfig db,
+      KubernetesClient kube,
+      Messaging messaging,
+      Tuning tuning,
+      Leadership leadership) {
     this.config = config;
     this.dbConfig = db;
     this.kube = kube;
     this.messaging = messaging;
     this.tuning = tuning;
+    this.leadership = leadership;
   }
 
   @Override
@@ -107,20 +124,40 @@ public final class ReleaseServiceVerticle extends VerticleBase {
                 applier::undeploy,
                 config.timeout(),
                 Clock.systemUTC()));
-    watch(tracker[0], vertx.getOrCreateContext());
+    Context context = vertx.getOrCreateContext();
     Future<Void> reapplied =
         tuning.reapplyOnStart() ? applier.reapplyAll() : Future.succeededFuture();
     return reapplied
-        .compose(v -> tracker[0].reconcileAll())
         .compose(v -> messaging.consume(Channels.RELEASE_COMMANDS, CONSUMER_GROUP, applier::handle))
         .onSuccess(s -> commands = s)
-        .onSuccess(s -> schedule(tracker[0], lanes))
+        .onSuccess(s -> leadership.lead(context, () -> reconcile(tracker[0], lanes, context)))
         .onSuccess(
             s ->
                 LOG.info(
                     "release-service started: namespace {}, rollout timeout {}",
                     config.namespace(),
                     config.timeout()));
+  }
+
+  /**
+   * The leader's duty: watch Deployments and pods, catch up with rollouts that moved while nobody
+   * watched, look again periodically, and expire lanes.
+   */
+  private Leadership.Duty reconcile(RolloutTracker tracker, LaneDeletion lanes, Context context) {
+    watch(tracker, context);
+    tracker.reconcileAll().onFailure(ReleaseServiceVerticle::warn);
+    long reconcile =
+        vertx.setPeriodic(
+            tuning.reconcileEvery().toMillis(),
+            id -> tracker.reconcileAll().onFailure(ReleaseServiceVerticle::warn));
+    sweep(lanes);
+    long sweep = vertx.setPeriodic(tuning.laneSweepEvery().toMillis(), id -> sweep(lanes));
+    return () -> {
+      vertx.cancelTimer(reconcile);
+      vertx.cancelTimer(sweep);
+      informers.forEach(SharedIndexInformer::close);
+      informers.clear();
+    };
   }
 
   private void watch(RolloutTracker tracker, Context context) {
@@ -168,14 +205,6 @@ public final class ReleaseServiceVerticle extends VerticleBase {
     LOG.warn("handling a cluster change: {}", e.toString());
   }
 
-  private void schedule(RolloutTracker tracker, LaneDeletion lanes) {
-    vertx.setPeriodic(
-        tuning.reconcileEvery().toMillis(),
-        id -> tracker.reconcileAll().onFailure(ReleaseServiceVerticle::warn));
-    sweep(lanes);
-    vertx.setPeriodic(tuning.laneSweepEvery().toMillis(), id -> sweep(lanes));
-  }
-
   /** Deletes lanes whose time is up, and lanes being deleted whose releases are all gone. */
   private void sweep(LaneDeletion lanes) {
     lanes
@@ -187,10 +216,15 @@ public final class ReleaseServiceVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    informers.forEach(SharedIndexInformer::close);
     Future<Void> unsubscribed = commands == null ? Future.succeededFuture() : commands.cancel();
-    return unsubscribed
-        .eventually(() -> blocking == null ? Future.succeededFuture() : blocking.close())
+    return leadership
+        .close()
+        .eventually(() -> unsubscribed)
+        .eventually(
+            () -> {
+              informers.forEach(SharedIndexInformer::close);
+              return blocking == null ? Future.succeededFuture() : blocking.close();
+            })
         .eventually(() -> db == null ? Future.succeededFuture() : db.close());
   }
 }
