@@ -1,0 +1,33 @@
+package dev.lanes.common.messaging;
+
+import dev.lanes.common.messaging.eventbus.EventBusMessaging;
+import dev.lanes.common.messaging.kafka.KafkaMessaging;
+import dev.lanes.common.messaging.kafka.KafkaOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+
+/** Builds the {@link Messaging} the configuration names; the only place that knows transports. */
+public final class Transports {
+
+  private Transports() {}
+
+  /**
+   * The event bus of {@code vertx} for {@link MessagingConfig.Transport#LOCAL}; for {@link
+   * MessagingConfig.Transport#KAFKA} a {@link KafkaMessaging} whose topics exist.
+   *
+   * @param clientId names this process to the brokers, e.g. {@code build-service}
+   * @param commandTimeout how long a send waits: for a consumer's answer on the event bus, for the
+   *     brokers' acknowledgement on Kafka
+   * @return fails when Kafka cannot be reached or the topics cannot be created
+   */
+  public static Future<Messaging> create(
+      Vertx vertx, MessagingConfig config, String clientId, Duration commandTimeout) {
+    return switch (config.transport()) {
+      case LOCAL -> Future.succeededFuture(new EventBusMessaging(vertx, commandTimeout));
+      case KAFKA ->
+          KafkaMessaging.start(vertx, KafkaOptions.of(config, clientId, commandTimeout))
+              .<Messaging>map(m -> m);
+    };
+  }
+}
