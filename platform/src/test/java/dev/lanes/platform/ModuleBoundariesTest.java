@@ -67,7 +67,8 @@ class ModuleBoundariesTest {
               "dev.lanes.registry..")
           .should()
           .dependOnClassesThat()
-          .resideInAPackage("dev.lanes.common.messaging.eventbus..");
+          .resideInAnyPackage(
+              "dev.lanes.common.messaging.eventbus..", "dev.lanes.common.messaging.kafka..");
 
   @ArchTest
   static final ArchRule onlyThePlatformKnowsTheSandbox =
