@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -109,6 +110,39 @@ abstract class MessagingContract {
     done(Future.all(sends));
     await().atMost(WAIT).until(() -> recorder.messages.size() >= 20);
     assertThat(recorder.numbers()).containsExactlyElementsOf(range(20));
+  }
+
+  @Test
+  void oneAppsCommandsAreHandledOneAtATimeWhileOtherAppsGoOn() {
+    // each handler of app web takes a while: the next may start only when it has finished
+    AtomicInteger busy = new AtomicInteger();
+    AtomicInteger mostAtOnce = new AtomicInteger();
+    List<Integer> finished = new CopyOnWriteArrayList<>();
+    List<String> others = new CopyOnWriteArrayList<>();
+    MessageHandler slow =
+        message -> {
+          if (!"web".equals(message.partitionKey())) {
+            others.add(message.partitionKey());
+            return Future.succeededFuture();
+          }
+          mostAtOnce.accumulateAndGet(busy.incrementAndGet(), Math::max);
+          return Future.<Void>future(p -> vertx.setTimer(30, t -> p.complete()))
+              .onComplete(
+                  v -> {
+                    busy.decrementAndGet();
+                    finished.add(message.data().getInteger("n"));
+                  });
+        };
+    done(messaging.consume(Channels.BUILD_COMMANDS, "build-service", slow));
+
+    for (int i = 0; i < 5; i++) {
+      messaging.send(Channels.BUILD_COMMANDS, command("web", i));
+    }
+    messaging.send(Channels.BUILD_COMMANDS, command("api", 0));
+
+    await().atMost(WAIT).until(() -> finished.size() == 5 && others.size() == 1);
+    assertThat(finished).containsExactlyElementsOf(range(5));
+    assertThat(mostAtOnce.get()).as("web's commands handled at once, at most").isEqualTo(1);
   }
 
   @Test

@@ -11,6 +11,8 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,8 +47,10 @@ public final class EventBusMessaging implements Messaging {
 
   @Override
   public Future<Subscription> consume(String channel, String group, MessageHandler handler) {
-    // One JVM holds one member per group: the event bus picks one consumer per request.
-    return register(channel, handler);
+    // One JVM holds one member per group: the event bus picks one consumer per request. Commands
+    // with the same partition key are handled one after the other, in arrival order, as a Kafka
+    // partition hands them out: one app's builds queue in the order they were asked for.
+    return register(channel, new InKeyOrder(handler));
   }
 
   @Override
@@ -96,6 +100,44 @@ public final class EventBusMessaging implements Messaging {
             delivery.fail(HANDLER_FAILED, String.valueOf(done.cause().getMessage()));
           }
         });
+  }
+
+  /**
+   * Runs a handler for one message of a key at a time; messages of other keys (or none) do not
+   * wait. Confined to the consumer's context, like the event-bus handler that calls it.
+   */
+  private static final class InKeyOrder implements MessageHandler {
+    private final MessageHandler handler;
+    private final Map<String, Future<Void>> last = new HashMap<>();
+
+    InKeyOrder(MessageHandler handler) {
+      this.handler = handler;
+    }
+
+    @Override
+    public Future<Void> handle(Message message) {
+      String key = message.partitionKey();
+      if (key == null) {
+        return invoke(handler, message);
+      }
+      Future<Void> before = last.getOrDefault(key, Future.succeededFuture());
+      Future<Void> mine = before.transform(ignored -> invoke(handler, message));
+      last.put(key, mine);
+      return mine.onComplete(
+          done -> {
+            if (last.get(key) == mine) {
+              last.remove(key);
+            }
+          });
+    }
+  }
+
+  private static Future<Void> invoke(MessageHandler handler, Message message) {
+    try {
+      return handler.handle(message);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
   }
 
   private static Buffer encode(Message message) {
