@@ -15,6 +15,7 @@ import dev.lanes.common.db.DbConfig;
 import dev.lanes.common.leader.Leadership;
 import dev.lanes.common.messaging.Channels;
 import dev.lanes.common.messaging.Messaging;
+import dev.lanes.common.messaging.ProcessedMessages;
 import dev.lanes.common.messaging.Subscription;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -53,6 +54,7 @@ public final class BuildServiceVerticle extends VerticleBase {
   private final Tuning tuning;
   private final Leadership leadership;
   private Database db;
+  private ProcessedMessages processed;
   private Blocking blocking;
   private SharedIndexInformer<Job> jobInformer;
   private SharedIndexInformer<Pod> podInformer;
@@ -94,6 +96,8 @@ public final class BuildServiceVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     db = Database.create(vertx, dbConfig, 4, "build-service");
+    // a command redelivered (Kafka delivers at least once) is handled once
+    processed = ProcessedMessages.of(db);
     blocking = new Blocking(vertx, "lanes-build-io", 8);
     BuildTransitions transitions = new BuildTransitions(db);
     BuildJobs jobs = new BuildJobs(kube, config.namespace(), blocking);
@@ -124,7 +128,10 @@ public final class BuildServiceVerticle extends VerticleBase {
                 Clock.systemUTC()));
     Context context = vertx.getOrCreateContext();
     return messaging
-        .consume(Channels.BUILD_COMMANDS, CONSUMER_GROUP, pipeline::handle)
+        .consume(
+            Channels.BUILD_COMMANDS,
+            CONSUMER_GROUP,
+            processed.once(CONSUMER_GROUP, pipeline::handle))
         .onSuccess(s -> commands = s)
         .onSuccess(s -> dispatchEvery(dispatcher))
         .onSuccess(s -> leadership.lead(context, () -> reconcile(jobs, reconciler, context)))
@@ -148,8 +155,11 @@ public final class BuildServiceVerticle extends VerticleBase {
         vertx.setPeriodic(
             tuning.reconcileEvery().toMillis(),
             id -> reconciler.reconcileAll().onFailure(BuildServiceVerticle::warn));
+    long prune =
+        processed.prunePeriodically(vertx, Duration.ofHours(1), ProcessedMessages.RETENTION);
     return () -> {
       vertx.cancelTimer(timer);
+      vertx.cancelTimer(prune);
       closeInformers();
     };
   }

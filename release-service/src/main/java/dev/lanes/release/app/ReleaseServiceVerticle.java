@@ -8,6 +8,7 @@ import dev.lanes.common.k8s.LaneLabels;
 import dev.lanes.common.leader.Leadership;
 import dev.lanes.common.messaging.Channels;
 import dev.lanes.common.messaging.Messaging;
+import dev.lanes.common.messaging.ProcessedMessages;
 import dev.lanes.common.messaging.Subscription;
 import dev.lanes.release.api.LaneDeletion;
 import dev.lanes.release.api.ReleaseMessages;
@@ -60,6 +61,7 @@ public final class ReleaseServiceVerticle extends VerticleBase {
   private final Leadership leadership;
   private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
   private Database db;
+  private ProcessedMessages processed;
   private Blocking blocking;
   private Subscription commands;
 
@@ -99,6 +101,8 @@ public final class ReleaseServiceVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     db = Database.create(vertx, dbConfig, 4, "release-service");
+    // a command redelivered (Kafka delivers at least once) is handled once
+    processed = ProcessedMessages.of(db);
     blocking = new Blocking(vertx, "lanes-release-io", 8);
     ReleaseTransitions transitions = new ReleaseTransitions(db);
     ReleaseObjects objects = new ReleaseObjects(kube, config.namespace(), blocking);
@@ -128,7 +132,12 @@ public final class ReleaseServiceVerticle extends VerticleBase {
     Future<Void> reapplied =
         tuning.reapplyOnStart() ? applier.reapplyAll() : Future.succeededFuture();
     return reapplied
-        .compose(v -> messaging.consume(Channels.RELEASE_COMMANDS, CONSUMER_GROUP, applier::handle))
+        .compose(
+            v ->
+                messaging.consume(
+                    Channels.RELEASE_COMMANDS,
+                    CONSUMER_GROUP,
+                    processed.once(CONSUMER_GROUP, applier::handle)))
         .onSuccess(s -> commands = s)
         .onSuccess(s -> leadership.lead(context, () -> reconcile(tracker[0], lanes, context)))
         .onSuccess(
@@ -152,9 +161,12 @@ public final class ReleaseServiceVerticle extends VerticleBase {
             id -> tracker.reconcileAll().onFailure(ReleaseServiceVerticle::warn));
     sweep(lanes);
     long sweep = vertx.setPeriodic(tuning.laneSweepEvery().toMillis(), id -> sweep(lanes));
+    long prune =
+        processed.prunePeriodically(vertx, Duration.ofHours(1), ProcessedMessages.RETENTION);
     return () -> {
       vertx.cancelTimer(reconcile);
       vertx.cancelTimer(sweep);
+      vertx.cancelTimer(prune);
       informers.forEach(SharedIndexInformer::close);
       informers.clear();
     };

@@ -1,0 +1,79 @@
+package dev.lanes.build;
+
+import dev.lanes.build.app.BuildServiceConfig;
+import dev.lanes.build.app.BuildServiceVerticle;
+import dev.lanes.common.app.HealthEndpoints;
+import dev.lanes.common.app.ServiceEnv;
+import dev.lanes.common.app.ServiceProcess;
+import dev.lanes.common.app.ServiceRuntime;
+import dev.lanes.common.config.ConfigReader;
+import dev.lanes.common.config.HttpConfig;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * build-service as its own process: consumes build commands from Kafka with the other replicas (one
+ * consumer group), and turns Job status into build status while it holds the Lease {@code
+ * lanes-build-service}. Serves {@code /healthz}, {@code /readyz} and {@code /metrics} on {@code
+ * HTTP_PORT}.
+ */
+public final class BuildServiceMain {
+
+  private static final Logger LOG = LoggerFactory.getLogger(BuildServiceMain.class);
+  private static final String SERVICE = "build-service";
+
+  private BuildServiceMain() {}
+
+  public static void main(String[] args) {
+    ServiceProcess.main(SERVICE, BuildServiceMain::start);
+  }
+
+  /**
+   * Starts the service from {@code env}; {@code closer} stops it. Public for tests that run
+   * several.
+   */
+  public static AutoCloseable start(Map<String, String> env, ServiceProcess.Closer closer)
+      throws Exception {
+    ConfigReader reader = new ConfigReader(env);
+    BuildServiceConfig config = BuildServiceConfig.from(reader);
+    ServiceEnv service = ServiceEnv.from(reader, env, ServiceEnv.Needs.DATABASE_AND_KAFKA);
+    HttpConfig http =
+        new HttpConfig(reader.get(HttpConfig.BIND_ADDRESS), reader.get(HealthEndpoints.HTTP_PORT));
+    reader.done();
+
+    ServiceRuntime runtime = ServiceRuntime.start(SERVICE, service, closer);
+    AtomicBoolean started = new AtomicBoolean();
+    var leadership = runtime.leadership();
+    var server =
+        HealthEndpoints.serve(
+                runtime.vertx(),
+                http,
+                runtime.metrics().registry(),
+                () -> started.get() ? null : "starting")
+            .await(30, TimeUnit.SECONDS);
+    runtime
+        .vertx()
+        .deployVerticle(
+            new BuildServiceVerticle(
+                config,
+                service.db(),
+                runtime.kube(),
+                runtime.messaging(),
+                BuildServiceVerticle.Tuning.DEFAULT,
+                leadership))
+        .await(60, TimeUnit.SECONDS);
+    started.set(true);
+    LOG.info(
+        "{} {} ready: health on {}:{}, Lease lanes-{} in {}",
+        SERVICE,
+        service.leader().identity(),
+        http.bindAddress(),
+        server.actualPort(),
+        SERVICE,
+        service.leader().namespace());
+    return () -> {};
+  }
+}

@@ -1,0 +1,62 @@
+package dev.lanes.common.app;
+
+import dev.lanes.common.db.Migrations;
+import dev.lanes.common.k8s.KubeClients;
+import dev.lanes.common.leader.LeaseLeadership;
+import dev.lanes.common.messaging.Messaging;
+import dev.lanes.common.messaging.Transports;
+import dev.lanes.common.metrics.LanesVertx;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The parts a service process builds from its {@link ServiceEnv}: Vert.x with metrics, the cluster
+ * client, the transport (Kafka) and the schema migrated. Each is registered with the closer as it
+ * starts, so a failure halfway stops what had started.
+ *
+ * @param messaging {@code null} when the service needs none
+ */
+public record ServiceRuntime(
+    String service,
+    ServiceEnv env,
+    LanesVertx.Instance metrics,
+    KubernetesClient kube,
+    Messaging messaging) {
+
+  private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(60);
+
+  public static ServiceRuntime start(String service, ServiceEnv env, ServiceProcess.Closer closer)
+      throws Exception {
+    if (env.db() != null) {
+      // every service migrates: Flyway's lock lets the first do it and the others find it done
+      Migrations.migrate(env.db());
+    }
+    LanesVertx.Instance instance = LanesVertx.create();
+    closer.add(instance, () -> instance.vertx().close().await(30, TimeUnit.SECONDS));
+    KubernetesClient kube = KubeClients.create(instance.vertx(), env.kube());
+    closer.add(kube, kube::close);
+    Messaging messaging = null;
+    if (env.messaging() != null) {
+      Messaging m =
+          Transports.create(
+                  instance.vertx(),
+                  env.messaging(),
+                  service + "-" + env.leader().identity(),
+                  COMMAND_TIMEOUT)
+              .await(60, TimeUnit.SECONDS);
+      messaging = closer.add(m, () -> m.close().await(30, TimeUnit.SECONDS));
+    }
+    return new ServiceRuntime(service, env, instance, kube, messaging);
+  }
+
+  public Vertx vertx() {
+    return metrics.vertx();
+  }
+
+  /** Leadership among this service's replicas, on the Lease {@code lanes-<service>}. */
+  public LeaseLeadership leadership() {
+    return new LeaseLeadership(kube, env.leader(), "lanes-" + service);
+  }
+}
