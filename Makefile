@@ -10,11 +10,16 @@ SOURCES := $(shell find . -path ./.git -prune -o -path '*/target' -prune -o -pat
 NPM ?= npm
 PYTHON ?= python3
 
-.PHONY: run test test-java test-sdk-python test-sdk-typescript build fmt clean
+.PHONY: run run-distributed test test-java test-sdk-python test-sdk-typescript build fmt clean
 
 ## run: build what is missing, then start every service in one JVM on embedded defaults
 run: $(PLATFORM_JAR)
 	@exec $(JAVA) $(JAVA_OPTS) -jar $(PLATFORM_JAR)
+
+## run-distributed: every service its own process over Kafka (2 build-service replicas), with
+## PostgreSQL, a Kafka broker and the sandbox cluster beside them; Ctrl-C stops all
+run-distributed: $(PLATFORM_JAR)
+	@exec bin/run-distributed
 
 ## test: build and run every test: the JVM modules (with the Java SDK), then the Python and TypeScript SDKs
 test: test-java test-sdk-python test-sdk-typescript
