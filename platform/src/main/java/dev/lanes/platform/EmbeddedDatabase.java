@@ -32,6 +32,14 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
   /** Starts (and on first use creates) the database in {@code dataDir}. Blocking. */
   public static EmbeddedDatabase start(Path dataDir) throws IOException {
+    return start(dataDir, 0);
+  }
+
+  /**
+   * @param port where to listen, {@code 0} for any free port; a fixed one lets separate processes
+   *     reconnect after a restart
+   */
+  public static EmbeddedDatabase start(Path dataDir, int port) throws IOException {
     Files.createDirectories(dataDir);
     stopStaleServer(dataDir);
     EmbeddedPostgres pg =
@@ -40,6 +48,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
             .setCleanDataDirectory(false)
             .setPGStartupWait(Duration.ofSeconds(60))
             .setServerConfig("max_connections", "200")
+            .setPort(port)
             // the platform stops it in order, after the services that use it
             .setRegisterShutdownHook(false)
             .start();

@@ -8,18 +8,20 @@ import java.util.concurrent.CountDownLatch;
  * The embedded PostgreSQL on its own, for {@code make run-distributed}: prints the {@code
  * DATABASE_URL} the services use and runs until stopped.
  *
- * <p>Usage: {@code DatabaseMain <data directory>}.
+ * <p>Usage: {@code DatabaseMain <data directory> [port]}: with a fixed port the services reconnect
+ * when it is restarted.
  */
 public final class DatabaseMain {
 
   private DatabaseMain() {}
 
   public static void main(String[] args) throws Exception {
-    if (args.length != 1) {
-      System.err.println("usage: DatabaseMain <data directory>");
+    if (args.length < 1 || args.length > 2) {
+      System.err.println("usage: DatabaseMain <data directory> [port]");
       System.exit(2);
     }
-    EmbeddedDatabase db = EmbeddedDatabase.start(Path.of(args[0]).toAbsolutePath());
+    int port = args.length == 2 ? Integer.parseInt(args[1]) : 0;
+    EmbeddedDatabase db = EmbeddedDatabase.start(Path.of(args[0]).toAbsolutePath(), port);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
