@@ -9,10 +9,6 @@ import dev.lanes.common.app.ServiceRuntime;
 import dev.lanes.common.config.ConfigReader;
 import dev.lanes.common.config.HttpConfig;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * build-service as its own process: consumes build commands from Kafka with the other replicas (one
@@ -22,7 +18,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class BuildServiceMain {
 
-  private static final Logger LOG = LoggerFactory.getLogger(BuildServiceMain.class);
   private static final String SERVICE = "build-service";
 
   private BuildServiceMain() {}
@@ -40,40 +35,19 @@ public final class BuildServiceMain {
     ConfigReader reader = new ConfigReader(env);
     BuildServiceConfig config = BuildServiceConfig.from(reader);
     ServiceEnv service = ServiceEnv.from(reader, env, ServiceEnv.Needs.DATABASE_AND_KAFKA);
-    HttpConfig http =
-        new HttpConfig(reader.get(HttpConfig.BIND_ADDRESS), reader.get(HealthEndpoints.HTTP_PORT));
+    HttpConfig http = HealthEndpoints.http(reader);
     reader.done();
 
     ServiceRuntime runtime = ServiceRuntime.start(SERVICE, service, closer);
-    AtomicBoolean started = new AtomicBoolean();
-    var leadership = runtime.leadership();
-    var server =
-        HealthEndpoints.serve(
-                runtime.vertx(),
-                http,
-                runtime.metrics().registry(),
-                () -> started.get() ? null : "starting")
-            .await(30, TimeUnit.SECONDS);
-    runtime
-        .vertx()
-        .deployVerticle(
-            new BuildServiceVerticle(
-                config,
-                service.db(),
-                runtime.kube(),
-                runtime.messaging(),
-                BuildServiceVerticle.Tuning.DEFAULT,
-                leadership))
-        .await(60, TimeUnit.SECONDS);
-    started.set(true);
-    LOG.info(
-        "{} {} ready: health on {}:{}, Lease lanes-{} in {}",
-        SERVICE,
-        service.leader().identity(),
-        http.bindAddress(),
-        server.actualPort(),
-        SERVICE,
-        service.leader().namespace());
+    runtime.runWorker(
+        new BuildServiceVerticle(
+            config,
+            service.db(),
+            runtime.kube(),
+            runtime.messaging(),
+            BuildServiceVerticle.Tuning.DEFAULT,
+            runtime.leadership()),
+        http);
     return () -> {};
   }
 }

@@ -9,10 +9,6 @@ import dev.lanes.common.config.HttpConfig;
 import dev.lanes.release.app.ReleaseServiceConfig;
 import dev.lanes.release.app.ReleaseServiceVerticle;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * release-service as its own process: consumes release commands from Kafka with the other replicas,
@@ -22,7 +18,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ReleaseServiceMain {
 
-  private static final Logger LOG = LoggerFactory.getLogger(ReleaseServiceMain.class);
   private static final String SERVICE = "release-service";
 
   private ReleaseServiceMain() {}
@@ -44,39 +39,19 @@ public final class ReleaseServiceMain {
           "LANES_SECRET_KEY: release-service needs the gateway's key to open apps' secret envs");
     }
     ServiceEnv service = ServiceEnv.from(reader, env, ServiceEnv.Needs.DATABASE_AND_KAFKA);
-    HttpConfig http =
-        new HttpConfig(reader.get(HttpConfig.BIND_ADDRESS), reader.get(HealthEndpoints.HTTP_PORT));
+    HttpConfig http = HealthEndpoints.http(reader);
     reader.done();
 
     ServiceRuntime runtime = ServiceRuntime.start(SERVICE, service, closer);
-    AtomicBoolean started = new AtomicBoolean();
-    var server =
-        HealthEndpoints.serve(
-                runtime.vertx(),
-                http,
-                runtime.metrics().registry(),
-                () -> started.get() ? null : "starting")
-            .await(30, TimeUnit.SECONDS);
-    runtime
-        .vertx()
-        .deployVerticle(
-            new ReleaseServiceVerticle(
-                config,
-                service.db(),
-                runtime.kube(),
-                runtime.messaging(),
-                ReleaseServiceVerticle.Tuning.DEFAULT,
-                runtime.leadership()))
-        .await(60, TimeUnit.SECONDS);
-    started.set(true);
-    LOG.info(
-        "{} {} ready: health on {}:{}, Lease lanes-{} in {}",
-        SERVICE,
-        service.leader().identity(),
-        http.bindAddress(),
-        server.actualPort(),
-        SERVICE,
-        service.leader().namespace());
+    runtime.runWorker(
+        new ReleaseServiceVerticle(
+            config,
+            service.db(),
+            runtime.kube(),
+            runtime.messaging(),
+            ReleaseServiceVerticle.Tuning.DEFAULT,
+            runtime.leadership()),
+        http);
     return () -> {};
   }
 }

@@ -1,6 +1,7 @@
 package dev.lanes.common.app;
 
 import dev.lanes.common.config.ConfigKey;
+import dev.lanes.common.config.ConfigReader;
 import dev.lanes.common.config.HttpConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -22,6 +23,11 @@ public final class HealthEndpoints {
           "HTTP_PORT", 8080, 0, 65535, "Port of the service's /healthz, /readyz and /metrics.");
 
   private HealthEndpoints() {}
+
+  /** Where the endpoints listen: {@code BIND_ADDRESS} and {@code HTTP_PORT}. */
+  public static HttpConfig http(ConfigReader reader) {
+    return new HttpConfig(reader.get(HttpConfig.BIND_ADDRESS), reader.get(HTTP_PORT));
+  }
 
   /**
    * Serves the endpoints; {@code notReady} answers why the service is not ready, or {@code null}

@@ -1,5 +1,6 @@
 package dev.lanes.common.app;
 
+import dev.lanes.common.config.HttpConfig;
 import dev.lanes.common.db.Migrations;
 import dev.lanes.common.k8s.KubeClients;
 import dev.lanes.common.leader.LeaseLeadership;
@@ -7,9 +8,14 @@ import dev.lanes.common.messaging.Messaging;
 import dev.lanes.common.messaging.Transports;
 import dev.lanes.common.metrics.LanesVertx;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.vertx.core.Deployable;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The parts a service process builds from its {@link ServiceEnv}: Vert.x with metrics, the cluster
@@ -25,6 +31,7 @@ public record ServiceRuntime(
     KubernetesClient kube,
     Messaging messaging) {
 
+  private static final Logger LOG = LoggerFactory.getLogger(ServiceRuntime.class);
   private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(60);
 
   public static ServiceRuntime start(String service, ServiceEnv env, ServiceProcess.Closer closer)
@@ -49,6 +56,32 @@ public record ServiceRuntime(
       messaging = closer.add(m, () -> m.close().await(30, TimeUnit.SECONDS));
     }
     return new ServiceRuntime(service, env, instance, kube, messaging);
+  }
+
+  /**
+   * Runs a worker service (one without an API of its own): serves {@code /healthz}, {@code /readyz}
+   * (ready once {@code verticle} is deployed) and {@code /metrics} on {@code http}, then deploys
+   * it.
+   *
+   * @return the port of the health endpoints
+   */
+  public int runWorker(Deployable verticle, HttpConfig http) throws Exception {
+    AtomicBoolean started = new AtomicBoolean();
+    HttpServer server =
+        HealthEndpoints.serve(
+                vertx(), http, metrics.registry(), () -> started.get() ? null : "starting")
+            .await(30, TimeUnit.SECONDS);
+    vertx().deployVerticle(verticle).await(60, TimeUnit.SECONDS);
+    started.set(true);
+    LOG.info(
+        "{} {} ready: health on {}:{}, Lease lanes-{} in {}",
+        service,
+        env.leader().identity(),
+        http.bindAddress(),
+        server.actualPort(),
+        service,
+        env.leader().namespace());
+    return server.actualPort();
   }
 
   public Vertx vertx() {
