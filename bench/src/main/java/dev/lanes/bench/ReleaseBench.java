@@ -3,12 +3,11 @@ package dev.lanes.bench;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Files;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,7 +41,7 @@ public final class ReleaseBench {
       String tag =
           bench.post("/api/v1/apps/bench/builds?wait=60s", new JsonObject()).getString("tag");
       bench.post("/api/v1/lanes", new JsonObject().put("name", "dev"));
-      try (Connection db = connect(bench)) {
+      try (Connection db = bench.connect()) {
         if (mode.equals("latency")) {
           latency(bench, db, tag, n, rate);
         } else {
@@ -53,15 +52,8 @@ public final class ReleaseBench {
     }
   }
 
-  private static Connection connect(BenchPlatform bench) throws Exception {
-    String port =
-        Files.readAllLines(bench.dir.resolve("data/postgres/postmaster.pid")).get(3).trim();
-    return DriverManager.getConnection(
-        "jdbc:postgresql://127.0.0.1:" + port + "/postgres", "postgres", "");
-  }
-
   /** N apps of the bench's image repo, named app-0 ... */
-  private static void apps(Connection db, int n) throws Exception {
+  static void apps(Connection db, int n) throws Exception {
     try (PreparedStatement s =
         db.prepareStatement(
             "insert into apps (name, image_repo, port, replicas) values (?, 'bench', 8080, 1)")) {
@@ -76,64 +68,26 @@ public final class ReleaseBench {
   private static void latency(BenchPlatform bench, Connection db, String tag, int n, int rate)
       throws Exception {
     apps(db, n);
-    Map<String, Instant> seen = new ConcurrentHashMap<>();
-    var informer =
-        bench
-            .platform
-            .sandbox()
-            .client()
-            .apps()
-            .deployments()
-            .inNamespace("prod")
-            .inform(
-                new ResourceEventHandler<Deployment>() {
-                  @Override
-                  public void onAdd(Deployment d) {
-                    seen.putIfAbsent(
-                        d.getMetadata().getAnnotations().get("lanes.dev/release-id"),
-                        Instant.now());
-                  }
-
-                  @Override
-                  public void onUpdate(Deployment a, Deployment b) {}
-
-                  @Override
-                  public void onDelete(Deployment d, boolean unknown) {}
-                });
-    Map<String, Instant> posted = new ConcurrentHashMap<>();
-    long begin = System.nanoTime();
-    for (int i = 0; i < n; i++) {
-      long due = begin + i * 1_000_000_000L / rate;
-      while (System.nanoTime() < due) {
-        Thread.sleep(1);
-      }
-      Instant t0 = Instant.now();
-      String id =
-          bench
-              .post(
-                  "/api/v1/releases",
-                  new JsonObject().put("app", "app-" + i).put("lane", "dev").put("tag", tag))
-              .getString("id");
-      posted.put(id, t0);
-    }
-    Map<String, Instant> deployed = waitDeployed(db, posted.keySet(), 120);
-    informer.close();
-    List<Long> toDeployment = new ArrayList<>();
-    List<Long> toDeployed = new ArrayList<>();
-    posted.forEach(
-        (id, t0) -> {
-          if (seen.containsKey(id)) {
-            toDeployment.add(java.time.Duration.between(t0, seen.get(id)).toNanos());
-          }
-          if (deployed.containsKey(id)) {
-            toDeployed.add(java.time.Duration.between(t0, deployed.get(id)).toNanos());
-          }
-        });
+    ObjectArrivals deployments = ObjectArrivals.deployments(bench.sandbox.client(), "prod");
+    Map<String, Instant> posted =
+        Paced.atRate(
+            n,
+            rate,
+            i ->
+                bench
+                    .post(
+                        "/api/v1/releases",
+                        new JsonObject().put("app", "app-" + i).put("lane", "dev").put("tag", tag))
+                    .getString("id"));
+    Map<String, Instant> deployed =
+        StatusEvents.await(
+            db, StatusEvents.RELEASE, "deployed", posted.keySet(), Duration.ofSeconds(120));
+    deployments.close();
+    Latencies toDeployment = Latencies.between(posted, deployments.seen);
+    Latencies toDeployed = Latencies.between(posted, deployed);
     System.out.println(n + " releases into lane dev, " + rate + " per second:");
-    System.out.println(
-        "  POST -> Deployment in the API server: " + BenchPlatform.percentiles(toDeployment));
-    System.out.println(
-        "  POST -> deployed:                     " + BenchPlatform.percentiles(toDeployed));
+    System.out.println("  POST -> Deployment in the API server: " + toDeployment);
+    System.out.println("  POST -> deployed:                     " + toDeployed);
   }
 
   private static void throughput(BenchPlatform bench, Connection db, String tag, int n)
@@ -162,8 +116,7 @@ public final class ReleaseBench {
     Map<String, Instant> applied = new ConcurrentHashMap<>();
     var informer =
         bench
-            .platform
-            .sandbox()
+            .sandbox
             .client()
             .apps()
             .deployments()
@@ -208,8 +161,12 @@ public final class ReleaseBench {
     double accepted = n / ((System.nanoTime() - begin) / 1e9);
     clients.shutdown();
     Map<String, Instant> deployed =
-        waitDeployed(
-            db, posted.keySet().stream().map(k -> k.substring(0, k.indexOf('@'))).toList(), 300);
+        StatusEvents.await(
+            db,
+            StatusEvents.RELEASE,
+            "deployed",
+            posted.keySet().stream().map(k -> k.substring(0, k.indexOf('@'))).toList(),
+            Duration.ofSeconds(300));
     informer.close();
     Instant first = posted.values().stream().min(Instant::compareTo).get();
     double toCluster =
@@ -233,31 +190,5 @@ public final class ReleaseBench {
             + " Deployments in the API server at %.1f releases/s (%d);"
             + " all deployed at %.1f releases/s (%d of %d)%n",
         n, accepted, toCluster, applied.size(), all, deployed.size(), n);
-  }
-
-  /** When each release reached deployed, from its status events; waits up to {@code seconds}. */
-  private static Map<String, Instant> waitDeployed(
-      Connection db, java.util.Collection<String> ids, int seconds) throws Exception {
-    Map<String, Instant> out = new ConcurrentHashMap<>();
-    long deadline = System.nanoTime() + seconds * 1_000_000_000L;
-    String in = String.join(",", ids.stream().distinct().map(id -> "'" + id + "'").toList());
-    while (System.nanoTime() < deadline) {
-      try (Statement s = db.createStatement();
-          ResultSet r =
-              s.executeQuery(
-                  "select aggregate_id, max(created_at) from outbox where event_type = 'dev.lanes.release.status'"
-                      + " and payload->'message'->'data'->>'status' = 'deployed' and aggregate_id in ("
-                      + in
-                      + ") group by aggregate_id")) {
-        while (r.next()) {
-          out.put(r.getString(1), r.getTimestamp(2).toInstant());
-        }
-      }
-      if (out.size() >= ids.stream().distinct().count()) {
-        break;
-      }
-      Thread.sleep(200);
-    }
-    return out;
   }
 }
