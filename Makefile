@@ -11,6 +11,11 @@ NPM ?= npm
 PYTHON ?= python3
 
 .PHONY: run run-distributed test test-java test-sdk-python test-sdk-typescript build fmt clean
+.PHONY: deploy self-deploy release undeploy status latest-build
+
+LANES ?= bin/lanes
+# a required variable, or a message saying how to call the target
+need = $(if $(strip $($(1))),,$(error $(1) is required: $(2)))
 
 ## run: build what is missing, then start every service in one JVM on embedded defaults
 run: $(PLATFORM_JAR)
@@ -46,3 +51,35 @@ fmt:
 
 clean:
 	$(MVN) $(MVN_FLAGS) -q clean
+
+## The seed's flows, as thin wrappers over the CLI (bin/lanes; `make build` first). The platform is
+## LANES_URL / LANES_API_KEY or the current `lanes config` context.
+## deploy: build REF (default main) of APP, release it to LANE (default prod), wait until deployed
+deploy:
+	$(call need,APP,make deploy APP=<app> [LANE=prod] [REF=main])
+	$(LANES) deploy $(APP) --lane $(or $(LANE),prod) --ref $(or $(REF),main)
+
+## self-deploy: the platform deploys itself blue/green (build through blue, prod, then blue through prod)
+self-deploy:
+	$(LANES) self-deploy --ref $(or $(REF),main) $(if $(APP),--app $(APP))
+
+## release: release TAG (default: the latest successful build) of APP to LANE, no build; also the rollback path
+release:
+	$(call need,APP,make release APP=<app> LANE=<lane> [TAG=<tag>])
+	$(call need,LANE,make release APP=<app> LANE=<lane> [TAG=<tag>])
+	$(LANES) release $(APP) --lane $(LANE) $(if $(TAG),--tag $(TAG)) --wait
+
+## undeploy: delete the release of APP in LANE
+undeploy:
+	$(call need,APP,make undeploy APP=<app> LANE=<lane>)
+	$(call need,LANE,make undeploy APP=<app> LANE=<lane>)
+	$(LANES) undeploy $(APP) --lane $(LANE)
+
+## status: every app's releases by lane (APP= for one app)
+status:
+	$(LANES) status $(APP)
+
+## latest-build: the latest successful build of APP
+latest-build:
+	$(call need,APP,make latest-build APP=<app>)
+	$(LANES) latest-build $(APP)

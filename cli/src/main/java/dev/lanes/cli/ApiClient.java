@@ -84,7 +84,17 @@ public final class ApiClient {
    * ends it, or the thread is interrupted.
    */
   public void stream(String path, String lastEventId, Predicate<Event> handler) {
-    HttpRequest.Builder b = request(path).header("Accept", "text/event-stream").GET();
+    read(request(path), lastEventId, handler);
+  }
+
+  /** Reads the event stream at {@code url} outside the API (the registry's), without the key. */
+  public void streamAbsolute(String url, String lastEventId, Predicate<Event> handler) {
+    read(HttpRequest.newBuilder(URI.create(url)), lastEventId, handler);
+  }
+
+  private void read(HttpRequest.Builder b, String lastEventId, Predicate<Event> handler) {
+    // set, not added: a second Accept would leave the server answering plain text
+    b.setHeader("Accept", "text/event-stream").GET();
     if (lastEventId != null) {
       b.header("Last-Event-ID", lastEventId);
     }
