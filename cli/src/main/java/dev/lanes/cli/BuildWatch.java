@@ -103,7 +103,7 @@ final class BuildWatch {
                   + status
                   + " after "
                   + since(started)
-                  + "; "
+                  + "; it "
                   + keepsRunning(app, id));
         }
         printUntil(log, Instant.now().plus(POLL), false);
@@ -113,7 +113,7 @@ final class BuildWatch {
 
   /** What an interrupted or timed-out user is told: the build goes on, and how to follow it. */
   static String keepsRunning(String app, String id) {
-    return "it keeps running on the platform. Follow it with:\n"
+    return "keeps running on the platform. Follow it with:\n"
         + "  lanes builds logs "
         + app
         + " "

@@ -146,7 +146,7 @@ class FlowCommandsTest {
     String id = api.list("/apps/pause/builds/").get(0).path("id").asText();
     assertThat(exit.get()).isEqualTo(Interruption.EXIT);
     assertThat(err.toString())
-        .contains("interrupted: build " + id + " of pause it keeps running on the platform")
+        .contains("interrupted: build " + id + " of pause keeps running on the platform")
         .contains("lanes builds logs pause " + id + " -f");
   }
 
