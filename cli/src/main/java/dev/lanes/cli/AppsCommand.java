@@ -12,6 +12,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code lanes apps}: what runs, from which image repo, on which port, with which env. */
 @Command(
+    mixinStandardHelpOptions = true,
     name = "apps",
     aliases = "app",
     description = "List, show, create, update and delete apps.",
@@ -101,7 +102,7 @@ public final class AppsCommand {
     File file;
 
     ObjectNode body() {
-      ObjectNode body = Bodies.from(file);
+      ObjectNode body = Bodies.from(file, "created_at", "updated_at");
       Bodies.put(body, "image_repo", imageRepo);
       Bodies.put(body, "port", port);
       Bodies.put(body, "replicas", replicas);

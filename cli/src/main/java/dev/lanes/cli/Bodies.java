@@ -29,6 +29,26 @@ final class Bodies {
     }
   }
 
+  /**
+   * The object in {@code file} without what the API answers but does not take: the {@code readOnly}
+   * fields (timestamps, status, ids) and secret values answered as {@code "***"}. So the {@code -o
+   * yaml} of a {@code get} creates a copy with {@code create -f}.
+   */
+  static ObjectNode from(File file, String... readOnly) {
+    ObjectNode body = from(file);
+    body.remove(java.util.List.of(readOnly));
+    if (body.get("secret_envs") instanceof ObjectNode secrets) {
+      secrets.properties().removeIf(e -> MASKED.equals(e.getValue().asText()));
+      if (secrets.isEmpty()) {
+        body.remove("secret_envs");
+      }
+    }
+    return body;
+  }
+
+  /** How the API answers a write-only value. */
+  static final String MASKED = "***";
+
   static void put(ObjectNode body, String field, Object value) {
     if (value == null) {
       return;

@@ -20,6 +20,7 @@ import picocli.CommandLine.Parameters;
  * printed.
  */
 @Command(
+    mixinStandardHelpOptions = true,
     name = "config",
     description = "Contexts: which platform, with which key.",
     subcommands = {

@@ -19,6 +19,11 @@ import picocli.CommandLine.ScopeType;
     description = "Build, release and route apps on Lanes.",
     subcommands = {
       AppsCommand.class,
+      ImageReposCommand.class,
+      LaneCommand.class,
+      BuildsCommand.class,
+      ReleasesCommand.class,
+      ApiKeysCommand.class,
       ConfigCommand.class,
       DeployCommand.class,
       SelfDeployCommand.class,

@@ -1,0 +1,201 @@
+package dev.lanes.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.eclipse.jgit.api.Git;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code lanes builds} and {@code lanes releases} on a real platform: the sandbox's simulated
+ * Kaniko builds a local git repository with a branch that builds, one that fails and one that takes
+ * its time.
+ */
+class BuildsAndReleasesCommandTest {
+
+  @TempDir static Path dir;
+  static CliHarness platform;
+  static String mainTag;
+  static JsonNode mainBuild;
+
+  @BeforeAll
+  static void start() throws Exception {
+    Path repo = dir.resolve("web");
+    try (Git git = Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call()) {
+      mainTag = commit(git, repo, "FROM alpine\nRUN echo hello\n").substring(0, 7);
+      git.checkout().setCreateBranch(true).setName("broken").call();
+      commit(git, repo, "FROM alpine\nRUN false\n");
+      git.checkout().setName("main").call();
+      git.checkout().setCreateBranch(true).setName("slow").call();
+      commit(git, repo, "FROM alpine\n# sandbox: sleep 30s\n");
+    }
+    platform = CliHarness.start(dir, Map.of());
+    ok(
+        "image-repos",
+        "create",
+        "web",
+        "--registry",
+        "registry.local/team/web",
+        "--git-repo",
+        "file://" + repo);
+    for (String app : new String[] {"web", "broken", "slow"}) {
+      ok("apps", "create", app, "--image-repo", "web", "--port", "8080");
+    }
+    ok("lanes", "create", "dev");
+    mainBuild =
+        ApiClient.JSON.readTree(
+            ok("builds", "start", "web", "--ref", "main", "--wait", "60s", "-o", "json").out());
+  }
+
+  private static String commit(Git git, Path repo, String dockerfile) throws Exception {
+    Files.writeString(repo.resolve("Dockerfile"), dockerfile);
+    git.add().addFilepattern(".").call();
+    return git.commit()
+        .setMessage("c")
+        .setAuthor("t", "t@e.com")
+        .setCommitter("t", "t@e.com")
+        .call()
+        .getName();
+  }
+
+  @AfterAll
+  static void stop() {
+    platform.close();
+  }
+
+  static CliHarness.Run ok(String... args) {
+    CliHarness.Run run = platform.lanes(args);
+    assertThat(run.exit()).as(String.join(" ", args) + ": " + run.err()).isZero();
+    return run;
+  }
+
+  @Test
+  void buildStartWaitsForTheBuildAndListShowsIt() {
+    assertThat(mainBuild.path("status").asText()).isEqualTo("succeeded");
+    assertThat(mainBuild.path("tag").asText()).isEqualTo(mainTag);
+    String id = mainBuild.path("id").asText();
+
+    assertThat(ResourceCommandsTest.ages(ok("builds", "list", "web").out()))
+        .isEqualTo(
+            "ID                                     STATUS      REF    TAG       AGE\n"
+                + id
+                + "   succeeded   main   "
+                + mainTag
+                + "   Ns\n");
+    assertThat(ok("builds", "get", "web", "latest", "-o", "name").out())
+        .isEqualTo("build/" + id + "\n");
+    assertThat(ok("builds", "get", "web", id, "-o", "wide").out())
+        .contains("registry.local/team/web:" + mainTag);
+  }
+
+  @Test
+  void aFailedBuildExitsWithOne() {
+    CliHarness.Run run =
+        platform.lanes("builds", "start", "broken", "--ref", "broken", "--wait", "60s");
+    assertThat(run.exit()).as(run.err()).isEqualTo(ExitCodes.FAILED);
+    assertThat(run.out()).contains(" failed ");
+    assertThat(run.err()).contains("exit status 1").contains("lanes builds logs broken ");
+  }
+
+  @Test
+  void aBuildOutlastingTheWaitExitsWithThreeAndCanBeCancelled() throws Exception {
+    CliHarness.Run run =
+        platform.lanes("builds", "start", "slow", "--ref", "slow", "--wait", "1s", "-o", "json");
+    assertThat(run.exit()).as(run.err()).isEqualTo(ExitCodes.TIMEOUT);
+    assertThat(run.err()).contains("is still ");
+    String id = ApiClient.JSON.readTree(run.out()).path("id").asText();
+
+    JsonNode cancelled =
+        ApiClient.JSON.readTree(ok("builds", "cancel", "slow", id, "-o", "json").out());
+    assertThat(cancelled.path("status").asText()).isEqualTo("cancelled");
+    assertThat(platform.lanes("builds", "cancel", "slow", id).exit())
+        .as("build_finished")
+        .isEqualTo(ExitCodes.FAILED);
+  }
+
+  @Test
+  void releasesCreateWaitsListsShowsTheRolloutAndCopyThroughYaml() throws Exception {
+    JsonNode prod =
+        ApiClient.JSON.readTree(
+            ok(
+                    "releases",
+                    "create",
+                    "web",
+                    "--lane",
+                    "prod",
+                    "--tag",
+                    mainTag,
+                    "--wait",
+                    "60s",
+                    "-o",
+                    "json")
+                .out());
+    assertThat(prod.path("status").asText()).isEqualTo("deployed");
+    String id = prod.path("id").asText();
+
+    assertThat(ResourceCommandsTest.ages(ok("releases", "list", "--lane", "prod").out()))
+        .isEqualTo(
+            "ID                                     APP   LANE   TAG       REVISION   STATUS     AGE\n"
+                + id
+                + "   web   prod   "
+                + mainTag
+                + "   1          deployed   Ns\n");
+    assertThat(ok("releases", "list", "--app", "web", "-o", "name").out())
+        .contains("release/" + id + "\n");
+
+    String status = ok("releases", "status", id).out();
+    assertThat(status)
+        .startsWith(
+            "DEPLOYMENT   DESIRED   UPDATED   READY   AVAILABLE\nweb-prod     1         1         1       1\n\nPOD ")
+        .contains("web-prod-")
+        .contains(mainTag);
+    JsonNode rollout = ApiClient.JSON.readTree(ok("releases", "status", id, "-o", "json").out());
+    assertThat(rollout.path("pods").size()).isEqualTo(1);
+
+    Path yaml = dir.resolve("release.yaml");
+    Files.writeString(yaml, ok("releases", "get", id, "-o", "yaml").out());
+    JsonNode dev =
+        ApiClient.JSON.readTree(
+            ok(
+                    "releases",
+                    "create",
+                    "-f",
+                    yaml.toString(),
+                    "--lane",
+                    "dev",
+                    "--wait",
+                    "60s",
+                    "-o",
+                    "json")
+                .out());
+    assertThat(dev.path("lane").asText()).isEqualTo("dev");
+    assertThat(dev.path("tag").asText()).isEqualTo(mainTag);
+    assertThat(dev.path("status").asText()).isEqualTo("deployed");
+  }
+
+  @Test
+  void aFailedRolloutExitsWithOne() {
+    ok("lanes", "create", "crash");
+    CliHarness.Run run =
+        platform.lanes(
+            "releases",
+            "create",
+            "web",
+            "--lane",
+            "crash",
+            "--tag",
+            mainTag,
+            "--env",
+            "SANDBOX_CRASH=1",
+            "--wait",
+            "60s");
+    assertThat(run.exit()).as(run.err()).isEqualTo(ExitCodes.FAILED);
+    assertThat(run.err()).contains("CrashLoopBackOff").contains("lanes releases status ");
+  }
+}
