@@ -22,5 +22,8 @@ public final class ExitCodes {
   /** No API key, a wrong one, or one without the scope the command needs. */
   public static final int AUTH = 5;
 
+  /** Interrupted (Ctrl-C): what the shell reports for SIGINT; the work on the platform goes on. */
+  public static final int INTERRUPTED = 130;
+
   private ExitCodes() {}
 }

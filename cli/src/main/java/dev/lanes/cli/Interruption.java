@@ -12,7 +12,7 @@ import java.util.function.Supplier;
 final class Interruption implements AutoCloseable {
 
   /** What a shell reports for a process stopped by SIGINT. */
-  static final int EXIT = 130;
+  static final int EXIT = ExitCodes.INTERRUPTED;
 
   private final PrintWriter err;
   private final Supplier<String> advice;

@@ -46,6 +46,7 @@ import picocli.CommandLine.ScopeType;
       "  3  timeout (--wait ran out)",
       "  4  not found",
       "  5  authentication: no key, a wrong one, or one without the scope",
+      "130  interrupted (Ctrl-C); what was started goes on on the platform",
       "",
       "Configuration: LANES_URL and LANES_API_KEY, else the current context of",
       "~/.config/lanes/config.yaml (lanes config --help)."
