@@ -1,5 +1,13 @@
 package dev.lanes.platform.deploy;
 
+import dev.lanes.common.domain.App;
+import dev.lanes.common.domain.Lane;
+import dev.lanes.common.domain.Release;
+import dev.lanes.common.domain.ReleaseStatus;
+import dev.lanes.common.k8s.LaneLabels;
+import dev.lanes.common.k8s.LaneNames;
+import dev.lanes.release.k8s.DeploymentSpec;
+import dev.lanes.release.k8s.ServiceSpec;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
@@ -13,6 +21,7 @@ import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.Subject;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -26,14 +35,19 @@ import java.util.stream.Stream;
  */
 final class ManifestRules {
 
-  /** The kustomize image placeholders of the base; overlays give them a registry and a tag. */
+  /**
+   * The kustomize image placeholders of the bases; overlays give them a registry and a tag (the
+   * gateway's: the overlay's bootstrap-gateway/).
+   */
   static final Set<String> IMAGE_NAMES =
       Set.of(
           "lanes/api-gateway",
-          "lanes/api-gateway-blue",
           "lanes/build-service",
           "lanes/release-service",
           "lanes/registry-service");
+
+  /** The gateway's image placeholder, the same for both lanes: one app, one image repo. */
+  static final String GATEWAY_IMAGE = "lanes/api-gateway";
 
   /** Cluster-scoped RBAC that is justified; nothing Lanes does needs any. */
   static final Set<String> JUSTIFIED_CLUSTER_RBAC = Set.of();
@@ -310,10 +324,22 @@ final class ManifestRules {
   /**
    * The gateway runs in lanes prod and blue as the contract lays out an app: Deployment and Service
    * lanes-gateway-{lane} labelled app=lanes-gateway, lane={lane} and selecting that lane, and the
-   * base Service lanes-gateway selecting lane prod without a lane label.
+   * base Service lanes-gateway selecting lane prod without a lane label, all in the apps' namespace
+   * (DEPLOY_NAMESPACE).
    */
-  static List<String> gatewayLanes(List<HasMetadata> objects) {
+  static List<String> gatewayLanes(List<HasMetadata> objects, String deployNamespace) {
     List<String> out = new ArrayList<>();
+    objects.stream()
+        .filter(o -> o.getMetadata().getName().startsWith(GATEWAY))
+        .filter(o -> !deployNamespace.equals(o.getMetadata().getNamespace()))
+        .forEach(
+            o ->
+                out.add(
+                    id(o)
+                        + ": not in "
+                        + deployNamespace
+                        + " (DEPLOY_NAMESPACE), where Lanes deploys the app "
+                        + GATEWAY));
     for (String lane : List.of("prod", "blue")) {
       Map<String, String> labels = Map.of("app", GATEWAY, "lane", lane);
       String name = GATEWAY + "-" + lane;
@@ -361,7 +387,8 @@ final class ManifestRules {
   }
 
   /**
-   * Nothing installed carries app.kubernetes.io/managed-by=lanes: that marks what Lanes creates.
+   * Nothing installed carries app.kubernetes.io/managed-by=lanes: that marks what Lanes creates
+   * (and, once bootstrapped, the gateway: see {@link #onlyTheGatewayIsManaged}).
    */
   static List<String> notManagedByLanes(List<HasMetadata> objects) {
     List<String> out = new ArrayList<>();
@@ -432,5 +459,363 @@ final class ManifestRules {
 
   private static boolean hasAll(Map<String, String> actual, Map<String, String> want) {
     return actual != null && actual.entrySet().containsAll(want.entrySet());
+  }
+
+  // The gateway's bootstrap (deploy/kubernetes/bootstrap-gateway): what Lanes writes for its app
+
+  /** The kind, namespace and name of the objects Lanes writes for the gateway's two lanes. */
+  static Set<String> gatewayObjects(String deployNamespace) {
+    String ns = deployNamespace + "/";
+    return Set.of(
+        "Deployment " + ns + LaneNames.laneObject(GATEWAY, Lane.PROD),
+        "Deployment " + ns + LaneNames.laneObject(GATEWAY, "blue"),
+        "Service " + ns + LaneNames.laneObject(GATEWAY, Lane.PROD),
+        "Service " + ns + LaneNames.laneObject(GATEWAY, "blue"),
+        "Service " + ns + LaneNames.baseService(GATEWAY));
+  }
+
+  /**
+   * The bootstrap holds exactly the gateway's objects, each labelled managed-by=lanes (so that
+   * release-service may take it over), and nothing else.
+   */
+  static List<String> onlyTheGatewayIsManaged(List<HasMetadata> bootstrap, String deployNamespace) {
+    List<String> out = new ArrayList<>();
+    Set<String> want = gatewayObjects(deployNamespace);
+    Set<String> seen = new java.util.TreeSet<>();
+    for (HasMetadata o : bootstrap) {
+      seen.add(id(o));
+      if (!want.contains(id(o))) {
+        out.add(id(o) + ": not one of the objects Lanes writes for the app " + GATEWAY);
+      } else if (!LaneLabels.isManaged(o.getMetadata().getLabels())) {
+        out.add(
+            id(o)
+                + ": lacks "
+                + LaneLabels.MANAGED_BY
+                + "="
+                + LaneLabels.MANAGER
+                + ", so release-service would refuse to take it over (name_conflict)");
+      }
+    }
+    new java.util.TreeSet<>(want)
+        .stream()
+            .filter(w -> !seen.contains(w))
+            .forEach(w -> out.add("no " + w + " in the gateway's bootstrap"));
+    return out;
+  }
+
+  /**
+   * Fields of the bootstrap's Deployments that release-service does not write: hardening that lasts
+   * until the first self-deploy replaces the object (docs/install.md). Paths in the Deployment as a
+   * map; any other difference from release-service's Deployment is a violation.
+   */
+  static final List<List<String>> BOOTSTRAP_ONLY =
+      List.of(
+          List.of("spec", "template", "metadata", "annotations", "prometheus.io/scrape"),
+          List.of("spec", "template", "metadata", "annotations", "prometheus.io/port"),
+          List.of("spec", "template", "metadata", "annotations", "prometheus.io/path"),
+          List.of("spec", "template", "spec", "securityContext"),
+          List.of("spec", "template", "spec", "volumes"),
+          List.of("spec", "template", "spec", "containers", "0", "securityContext"),
+          List.of("spec", "template", "spec", "containers", "0", "startupProbe"),
+          List.of("spec", "template", "spec", "containers", "0", "livenessProbe"),
+          List.of("spec", "template", "spec", "containers", "0", "volumeMounts"));
+
+  /**
+   * What release-service adds to a Deployment when it writes a release, which a bootstrap cannot
+   * know: the release's id and revision, and the digest of the secret envs' values.
+   */
+  static final List<List<String>> RELEASE_BOOKKEEPING =
+      List.of(
+          List.of("metadata", "annotations", DeploymentSpec.RELEASE_ID),
+          List.of("metadata", "annotations", DeploymentSpec.REVISION),
+          List.of("spec", "template", "metadata", "annotations", DeploymentSpec.SECRETS_CHECKSUM));
+
+  /**
+   * The bootstrap's Deployments and Services are what release-service's own {@link DeploymentSpec}
+   * and {@link ServiceSpec} produce for {@code app} released in lanes prod and blue (the tag: the
+   * Deployment's app.kubernetes.io/version; the image and replicas: the Deployment's), but for
+   * {@link #BOOTSTRAP_ONLY} and {@link #RELEASE_BOOKKEEPING}. The order of env entries is not
+   * compared: release-service replaces the object and no entry refers to another. Rendered by
+   * kustomize: the image is the tag's. The prod lane runs the app's replicas, as the first release
+   * will.
+   */
+  static List<String> asReleaseServiceWritesIt(
+      List<HasMetadata> bootstrap,
+      App app,
+      String deployNamespace,
+      java.time.Duration releaseTimeout,
+      boolean rendered) {
+    List<String> out = new ArrayList<>();
+    DeploymentSpec deployments = new DeploymentSpec(deployNamespace, releaseTimeout);
+    ServiceSpec services = new ServiceSpec(deployNamespace);
+    for (String lane : List.of(Lane.PROD, "blue")) {
+      String name = LaneNames.laneObject(app.name(), lane);
+      var found =
+          all(bootstrap, Deployment.class)
+              .filter(d -> d.getMetadata().getName().equals(name))
+              .findFirst();
+      if (found.isEmpty()) {
+        out.add("no Deployment " + name + " to compare with release-service's");
+        continue;
+      }
+      Deployment d = found.get();
+      Map<String, String> labels =
+          d.getMetadata().getLabels() == null ? Map.of() : d.getMetadata().getLabels();
+      String tag = labels.get(LaneLabels.VERSION);
+      List<Container> cs = d.getSpec().getTemplate().getSpec().getContainers();
+      String image = cs.isEmpty() ? null : cs.get(0).getImage();
+      int replicas = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
+      if (tag == null) {
+        out.add(id(d) + ": no label " + LaneLabels.VERSION + " (the image's tag)");
+        continue;
+      }
+      if (rendered && (image == null || !image.endsWith(":" + tag))) {
+        out.add(id(d) + ": runs " + image + " but is labelled " + LaneLabels.VERSION + "=" + tag);
+      }
+      if (lane.equals(Lane.PROD) && replicas != app.replicas()) {
+        out.add(
+            id(d)
+                + ": "
+                + replicas
+                + " replicas, but the app has "
+                + app.replicas()
+                + ": its first release to prod would change that");
+      }
+      Release release =
+          new Release(
+              java.util.UUID.randomUUID(),
+              app.name(),
+              lane,
+              tag,
+              image,
+              replicas,
+              Map.of(),
+              1,
+              ReleaseStatus.PENDING,
+              null,
+              name,
+              name,
+              null,
+              null);
+      Deployment want = deployments.desired(release, app, "checksum");
+      out.addAll(
+          differences(
+              id(d), without(tree(want), RELEASE_BOOKKEEPING), without(tree(d), BOOTSTRAP_ONLY)));
+    }
+    List<Service> wantServices =
+        List.of(
+            services.lane(app.name(), Lane.PROD, app.port()),
+            services.lane(app.name(), "blue", app.port()),
+            services.base(app.name(), app.port()));
+    for (Service want : wantServices) {
+      var found =
+          all(bootstrap, Service.class)
+              .filter(s -> s.getMetadata().getName().equals(want.getMetadata().getName()))
+              .findFirst();
+      if (found.isEmpty()) {
+        out.add(
+            "no Service " + want.getMetadata().getName() + " to compare with release-service's");
+      } else {
+        out.addAll(differences(id(found.get()), tree(want), tree(found.get())));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The app's envs agree with the installation's ConfigMap lanes-config where both set a variable,
+   * and its DEPLOY_NAMESPACE is where the gateway's objects are.
+   */
+  static List<String> appEnvsMatchConfig(
+      App app, Map<String, String> lanesConfig, String deployNamespace) {
+    List<String> out = new ArrayList<>();
+    new java.util.TreeMap<>(app.envs())
+        .forEach(
+            (k, v) -> {
+              if (lanesConfig.containsKey(k) && !lanesConfig.get(k).equals(v)) {
+                out.add(
+                    "app "
+                        + app.name()
+                        + ": env "
+                        + k
+                        + "="
+                        + v
+                        + " but lanes-config has "
+                        + k
+                        + "="
+                        + lanesConfig.get(k));
+              }
+            });
+    if (!deployNamespace.equals(app.envs().get("DEPLOY_NAMESPACE"))) {
+      out.add(
+          "app "
+              + app.name()
+              + ": DEPLOY_NAMESPACE="
+              + app.envs().get("DEPLOY_NAMESPACE")
+              + ", but its objects are in "
+              + deployNamespace);
+    }
+    return out;
+  }
+
+  /**
+   * The Secret template of the app's secret envs ({app}-secrets in DEPLOY_NAMESPACE) carries the
+   * labels release-service writes (so it may take it over) and the keys the gateway reads; it is
+   * the only object of the template so labelled.
+   */
+  static List<String> gatewaySecretTemplate(
+      List<HasMetadata> template, String deployNamespace, Set<String> keys) {
+    List<String> out = new ArrayList<>();
+    String name = LaneNames.secret(GATEWAY);
+    for (HasMetadata o : template) {
+      boolean isIt =
+          o instanceof io.fabric8.kubernetes.api.model.Secret
+              && name.equals(o.getMetadata().getName())
+              && deployNamespace.equals(o.getMetadata().getNamespace());
+      if (!isIt && LaneLabels.isManaged(o.getMetadata().getLabels())) {
+        out.add(id(o) + ": carries " + LaneLabels.MANAGED_BY + "=" + LaneLabels.MANAGER);
+      }
+    }
+    var secret =
+        all(template, io.fabric8.kubernetes.api.model.Secret.class)
+            .filter(x -> name.equals(x.getMetadata().getName()))
+            .filter(x -> deployNamespace.equals(x.getMetadata().getNamespace()))
+            .findFirst();
+    if (secret.isEmpty()) {
+      out.add("no Secret " + deployNamespace + "/" + name + " (the gateway's secret envs)");
+      return out;
+    }
+    Map<String, String> want = LaneLabels.forAppSecret(GATEWAY).toMap();
+    if (!want.equals(secret.get().getMetadata().getLabels())) {
+      out.add(
+          id(secret.get())
+              + ": labels "
+              + secret.get().getMetadata().getLabels()
+              + ", release-service writes "
+              + want);
+    }
+    Set<String> has = new java.util.TreeSet<>(secret.get().getStringData().keySet());
+    has.addAll(secret.get().getData().keySet());
+    if (!has.equals(new java.util.TreeSet<>(keys))) {
+      out.add(
+          id(secret.get())
+              + ": keys "
+              + has
+              + ", the gateway reads "
+              + new java.util.TreeSet<>(keys));
+    }
+    return out;
+  }
+
+  /** An object as nested maps and lists, without nulls and empty collections. */
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> tree(HasMetadata o) {
+    Map<String, Object> m =
+        io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
+            io.fabric8.kubernetes.client.utils.Serialization.asJson(o), Map.class);
+    return (Map<String, Object>) normalize(m);
+  }
+
+  /** Drops nulls and empty collections; a container's env becomes a map by name. */
+  @SuppressWarnings("unchecked")
+  private static Object normalize(Object v) {
+    if (v instanceof Map<?, ?> m) {
+      Map<String, Object> out = new java.util.TreeMap<>();
+      m.forEach(
+          (k, x) -> {
+            Object n = "env".equals(k) && x instanceof List<?> l ? envByName(l) : normalize(x);
+            if (n != null) {
+              out.put(String.valueOf(k), n);
+            }
+          });
+      return out.isEmpty() ? null : out;
+    }
+    if (v instanceof List<?> l) {
+      List<Object> out = new ArrayList<>();
+      l.forEach(x -> out.add(normalize(x)));
+      return out.isEmpty() ? null : out;
+    }
+    return v == null ? null : String.valueOf(v);
+  }
+
+  private static Object envByName(List<?> env) {
+    Map<String, Object> out = new java.util.TreeMap<>();
+    for (Object e : env) {
+      Map<String, Object> entry = new java.util.TreeMap<>((Map<String, Object>) e);
+      String name = String.valueOf(entry.remove("name"));
+      if (out.containsKey(name)) {
+        out.put(name + " (again)", normalize(entry));
+      } else {
+        Object n = normalize(entry);
+        out.put(name, n == null ? "" : n);
+      }
+    }
+    return out.isEmpty() ? null : out;
+  }
+
+  /** The tree without the given paths (list elements by index). */
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> without(Map<String, Object> tree, List<List<String>> paths) {
+    Map<String, Object> copy = (Map<String, Object>) deepCopy(tree);
+    for (List<String> path : paths) {
+      Object at = copy;
+      for (int i = 0; i < path.size() - 1 && at != null; i++) {
+        at = child(at, path.get(i));
+      }
+      if (at instanceof Map<?, ?> m) {
+        ((Map<String, Object>) m).remove(path.get(path.size() - 1));
+      }
+    }
+    return (Map<String, Object>) normalize(copy);
+  }
+
+  private static Object child(Object at, String key) {
+    if (at instanceof Map<?, ?> m) {
+      return m.get(key);
+    }
+    if (at instanceof List<?> l && key.chars().allMatch(Character::isDigit)) {
+      int i = Integer.parseInt(key);
+      return i < l.size() ? l.get(i) : null;
+    }
+    return null;
+  }
+
+  private static Object deepCopy(Object v) {
+    if (v instanceof Map<?, ?> m) {
+      Map<String, Object> out = new java.util.TreeMap<>();
+      m.forEach((k, x) -> out.put(String.valueOf(k), deepCopy(x)));
+      return out;
+    }
+    if (v instanceof List<?> l) {
+      List<Object> out = new ArrayList<>();
+      l.forEach(x -> out.add(deepCopy(x)));
+      return out;
+    }
+    return v;
+  }
+
+  /** Where {@code actual} differs from {@code want}: "id: path: release-service writes X, is Y". */
+  static List<String> differences(String id, Object want, Object actual) {
+    List<String> out = new ArrayList<>();
+    diff(id + ": ", "", want, actual, out);
+    return out;
+  }
+
+  private static void diff(
+      String prefix, String path, Object want, Object actual, List<String> out) {
+    if (want instanceof Map<?, ?> w && actual instanceof Map<?, ?> a) {
+      Set<Object> keys = new java.util.TreeSet<>(Comparator.comparing(String::valueOf));
+      keys.addAll(w.keySet());
+      keys.addAll(a.keySet());
+      for (Object k : keys) {
+        diff(prefix, path.isEmpty() ? String.valueOf(k) : path + "." + k, w.get(k), a.get(k), out);
+      }
+    } else if (want instanceof List<?> w && actual instanceof List<?> a && w.size() == a.size()) {
+      for (int i = 0; i < w.size(); i++) {
+        diff(prefix, path + "[" + i + "]", w.get(i), a.get(i), out);
+      }
+    } else if (!Objects.equals(want, actual)) {
+      out.add(prefix + path + ": release-service writes " + want + ", the bootstrap has " + actual);
+    }
   }
 }

@@ -21,8 +21,23 @@ import java.util.stream.Stream;
  */
 final class Manifests {
 
-  /** The objects of one overlay, and whether kustomize rendered them (else: the raw base). */
-  record Rendered(String overlay, boolean byKustomize, List<HasMetadata> objects) {}
+  /**
+   * The objects of one overlay, and whether kustomize rendered them (else: the raw bases).
+   *
+   * @param objects what {@code kubectl apply -k overlays/<overlay>} installs
+   * @param gateway what {@code kubectl create -k overlays/<overlay>/bootstrap-gateway} creates
+   *     once: the gateway as Lanes deploys it
+   */
+  record Rendered(
+      String overlay, boolean byKustomize, List<HasMetadata> objects, List<HasMetadata> gateway) {
+
+    /** The installation and the gateway's bootstrap together: what runs once both are applied. */
+    List<HasMetadata> all() {
+      List<HasMetadata> all = new ArrayList<>(objects);
+      all.addAll(gateway);
+      return all;
+    }
+  }
 
   private Manifests() {}
 
@@ -58,17 +73,41 @@ final class Manifests {
     return Optional.empty();
   }
 
-  /** The overlay rendered by kubectl, or the base's resource files when there is no kubectl. */
+  /** The overlay's directory: deploy/kubernetes/overlays/{overlay}. */
+  static Path overlay(String overlay) {
+    return kubernetes().resolve("overlays").resolve(overlay);
+  }
+
+  /** The overlay's gateway bootstrap: deploy/kubernetes/overlays/{overlay}/bootstrap-gateway. */
+  static Path bootstrap(String overlay) {
+    return overlay(overlay).resolve("bootstrap-gateway");
+  }
+
+  /**
+   * The overlay and its gateway bootstrap rendered by kubectl, or the bases' resource files when
+   * there is no kubectl.
+   */
   static Rendered render(String overlay) throws Exception {
     Optional<Path> kubectl = kubectl();
     if (kubectl.isEmpty()) {
-      return new Rendered(overlay, false, parse(baseFiles()));
+      return new Rendered(
+          overlay,
+          false,
+          parse(resourceFiles(kubernetes().resolve("base"))),
+          parse(resourceFiles(kubernetes().resolve("bootstrap-gateway"))));
     }
-    Path dir = kubernetes().resolve("overlays").resolve(overlay);
+    return new Rendered(
+        overlay,
+        true,
+        kustomize(kubectl.get(), overlay(overlay)),
+        kustomize(kubectl.get(), bootstrap(overlay)));
+  }
+
+  private static List<HasMetadata> kustomize(Path kubectl, Path dir) throws Exception {
     Path err = Files.createTempFile("kustomize", ".err");
     try {
       Process p =
-          new ProcessBuilder(kubectl.get().toString(), "kustomize", dir.toString())
+          new ProcessBuilder(kubectl.toString(), "kustomize", dir.toString())
               .redirectError(err.toFile())
               .start();
       String yaml = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -85,7 +124,7 @@ final class Manifests {
                 + "): "
                 + Files.readString(err));
       }
-      return new Rendered(overlay, true, parse(yaml));
+      return parse(yaml);
     } finally {
       Files.deleteIfExists(err);
     }
@@ -106,9 +145,8 @@ final class Manifests {
     return out.lines().findFirst().orElse("?");
   }
 
-  /** The files the base's kustomization.yaml lists under resources, joined as one stream. */
-  static String baseFiles() throws IOException {
-    Path base = kubernetes().resolve("base");
+  /** The files a kustomization.yaml lists under resources, joined as one stream. */
+  static String resourceFiles(Path base) throws IOException {
     Map<String, Object> kustomization = yaml(base.resolve("kustomization.yaml"));
     StringBuilder all = new StringBuilder();
     for (Object file : list(kustomization.get("resources"))) {
