@@ -46,7 +46,7 @@ public final class GatewayMain {
     if (config.adminToken() == null) {
       // make run prints a generated key to its terminal; here stdout is a log: never print one
       reader.problem(
-          "API_TOKEN: set the admin API key (e.g. from the Secret lanes-secrets); a gateway running"
+          "API_TOKEN: set the admin API key (e.g. from the Secret lanes-gateway-secrets); a gateway running"
               + " on its own does not generate one, as it would have to print it to its log");
     }
     ServiceEnv service = ServiceEnv.from(reader, env, ServiceEnv.Needs.DATABASE_AND_KAFKA);
