@@ -3,10 +3,13 @@ package dev.lanes.platform;
 import dev.lanes.common.db.DbConfig;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -49,10 +52,28 @@ public final class EmbeddedDatabase implements AutoCloseable {
             .setPGStartupWait(Duration.ofSeconds(60))
             .setServerConfig("max_connections", "200")
             .setPort(port)
+            .setPgBinaryResolver(EmbeddedDatabase::binaries)
             // the platform stops it in order, after the services that use it
             .setRegisterShutdownHook(false)
             .start();
     return new EmbeddedDatabase(pg);
+  }
+
+  /**
+   * The PostgreSQL binaries for this machine. zonky's default resolver refuses to choose when its
+   * binaries jar is on the class path twice, which happens when this module's runnable jar (whose
+   * manifest lists lib/) is itself a dependency, as in the CLI's tests: both copies are the same
+   * file, so the first one is taken.
+   */
+  private static InputStream binaries(String system, String hardware) throws IOException {
+    String os = system.toLowerCase(Locale.ROOT);
+    String arch = hardware.equals("amd64") ? "x86_64" : hardware;
+    String name = "postgres-" + os + "-" + arch + ".txz";
+    URL url = EmbeddedDatabase.class.getClassLoader().getResource(name);
+    if (url == null) {
+      throw new IOException("no PostgreSQL binaries " + name + " on the class path");
+    }
+    return url.openStream();
   }
 
   public DbConfig config(int poolSize) {

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -149,24 +150,32 @@ class DeploymentSimulationTest {
     await().atMost(WAIT).until(() -> rolledOut("api", 1));
     String oldPod = pods("api").get(0).getMetadata().getName();
 
-    client
-        .apps()
-        .deployments()
-        .inNamespace(NS)
-        .withName("api")
-        .edit(
-            d ->
-                new DeploymentBuilder(d)
-                    .editSpec()
-                    .editTemplate()
-                    .editSpec()
-                    .editFirstContainer()
-                    .withImage("r/api:b")
-                    .endContainer()
-                    .endSpec()
-                    .endTemplate()
-                    .endSpec()
-                    .build());
+    // the simulated controller writes the status meanwhile: a conflict (409) means edit again,
+    // as any client of a real API server does
+    await()
+        .atMost(WAIT)
+        .ignoreExceptionsInstanceOf(KubernetesClientException.class)
+        .until(
+            () ->
+                client
+                        .apps()
+                        .deployments()
+                        .inNamespace(NS)
+                        .withName("api")
+                        .edit(
+                            d ->
+                                new DeploymentBuilder(d)
+                                    .editSpec()
+                                    .editTemplate()
+                                    .editSpec()
+                                    .editFirstContainer()
+                                    .withImage("r/api:b")
+                                    .endContainer()
+                                    .endSpec()
+                                    .endTemplate()
+                                    .endSpec()
+                                    .build())
+                    != null);
 
     await()
         .atMost(WAIT)
