@@ -252,6 +252,8 @@ class ResourceCommandsTest {
       {"lanes", "get", "ghost"},
       {"lanes", "delete", "ghost"},
       {"builds", "get", "ghost", "5b1c9a52-4c8e-4c55-9e51-1d2f0e7f3f11"},
+      {"builds", "list", "ghost"},
+      {"latest-build", "ghost"},
       {"releases", "get", "5b1c9a52-4c8e-4c55-9e51-1d2f0e7f3f11"},
       {"api-keys", "delete", "ghost"}
     };

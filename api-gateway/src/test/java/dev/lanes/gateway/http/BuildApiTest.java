@@ -128,6 +128,9 @@ class BuildApiTest {
   void refusesUnknownAppsAndAppsWithoutAnImageRepo() {
     assertThat(gateway.post("/api/v1/apps/nope/builds", new JsonObject()).code())
         .isEqualTo("app_not_found");
+    // reading the builds of an app that isn't there is a typo to report, not an empty list
+    assertThat(gateway.get("/api/v1/apps/nope/builds").code()).isEqualTo("app_not_found");
+    assertThat(gateway.get("/api/v1/apps/nope/builds/latest").code()).isEqualTo("app_not_found");
     gateway.post("/api/v1/apps", new JsonObject().put("name", "worker"));
     Response noRepo = gateway.post("/api/v1/apps/worker/builds", new JsonObject());
     assertThat(noRepo.status()).isEqualTo(409);

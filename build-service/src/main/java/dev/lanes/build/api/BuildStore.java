@@ -55,6 +55,7 @@ public final class BuildStore {
           + " from builds where app = $1 and status = 'succeeded' order by finished_at desc, id"
           + " desc limit 1";
   private static final String LOCK = GET + " for update";
+  private static final String APP_EXISTS = "select 1 from apps where name = $1";
   private static final String CANCEL =
       "update builds set status = 'cancelled', message = $2, finished_at = now() where id = $1"
           + " returning "
@@ -178,7 +179,27 @@ public final class BuildStore {
         .execute(
             Tuple.of(
                 app, OffsetDateTime.ofInstant(beforeTime, ZoneOffset.UTC), beforeId, limit + 1))
-        .map(rows -> Page.of(BuildRows.all(rows), limit, BuildStore::cursorOf));
+        .map(rows -> Page.of(BuildRows.all(rows), limit, BuildStore::cursorOf))
+        .compose(
+            page ->
+                page.items().isEmpty() ? requireApp(app).map(page) : Future.succeededFuture(page));
+  }
+
+  /**
+   * Fails with {@code app_not_found} when {@code app} does not exist: an empty answer about an app
+   * that isn't there would hide a typo.
+   */
+  private Future<Void> requireApp(String app) {
+    return db.client()
+        .preparedQuery(APP_EXISTS)
+        .execute(Tuple.of(app))
+        .map(
+            rows -> {
+              if (rows.size() == 0) {
+                throw ClientError.notFound(ErrorCode.APP_NOT_FOUND, "app", app);
+              }
+              return null;
+            });
   }
 
   /** Where the next page starts after {@code build}. */
@@ -189,20 +210,24 @@ public final class BuildStore {
   /**
    * The newest succeeded build of {@code app}.
    *
-   * @throws ClientError {@code build_not_found} when it has none
+   * @throws ClientError {@code build_not_found} when it has none, {@code app_not_found} when the
+   *     app does not exist
    */
   public Future<Build> latest(String app) {
     return db.client()
         .preparedQuery(LATEST)
         .execute(Tuple.of(app))
-        .map(
-            rows -> {
-              if (rows.size() == 0) {
-                throw new ClientError(
-                    ErrorCode.BUILD_NOT_FOUND, "app '" + app + "' has no succeeded build");
-              }
-              return BuildRows.map(rows.iterator().next());
-            });
+        .compose(
+            rows ->
+                rows.size() > 0
+                    ? Future.succeededFuture(BuildRows.map(rows.iterator().next()))
+                    : requireApp(app)
+                        .map(
+                            v -> {
+                              throw new ClientError(
+                                  ErrorCode.BUILD_NOT_FOUND,
+                                  "app '" + app + "' has no succeeded build");
+                            }));
   }
 
   /**
