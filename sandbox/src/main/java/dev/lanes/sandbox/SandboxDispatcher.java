@@ -7,11 +7,14 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.http.HttpUrl;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.lang.reflect.Field;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.locks.ReadWriteLock;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -43,10 +46,40 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
   @Override
   public MockResponse handleWatch(String path) {
     MockResponse response = super.handleWatch(path);
-    return response.getWebSocketListener() == null
-        ? response
-        : response.withWebSocketUpgrade(
-            new UnblockingWatchListener(response.getWebSocketListener(), watchCloser));
+    if (response.getWebSocketListener() == null) {
+      return response;
+    }
+    var listener = response.getWebSocketListener();
+    return response.withWebSocketUpgrade(
+        new UnblockingWatchListener(listener, watchCloser, () -> forget(listener)));
+  }
+
+  /**
+   * Takes a closing watch out of the listeners that changes are sent to, before its sender stops:
+   * fabric8's listener stops its sender first and leaves the set last, and a change sent to it in
+   * between fails the whole request (RejectedExecutionException), which then never answers. The
+   * write lock waits for the changes being sent now. Both fields are private in fabric8, hence the
+   * reflection; this is the sandbox, never a real cluster.
+   */
+  private void forget(Object listener) {
+    ReadWriteLock lock = (ReadWriteLock) field("lock");
+    Set<?> listeners = (Set<?>) field("watchEventListeners");
+    lock.writeLock().lock();
+    try {
+      listeners.remove(listener);
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  private Object field(String name) {
+    try {
+      Field f = KubernetesCrudDispatcher.class.getDeclaredField(name);
+      f.setAccessible(true);
+      return f.get(this);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("fabric8's CRUD dispatcher has no field " + name, e);
+    }
   }
 
   @Override

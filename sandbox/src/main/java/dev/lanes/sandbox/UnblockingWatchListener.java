@@ -19,10 +19,16 @@ final class UnblockingWatchListener extends WebSocketListener {
 
   private final WebSocketListener delegate;
   private final Executor closer;
+  private final Runnable forget;
 
-  UnblockingWatchListener(WebSocketListener delegate, Executor closer) {
+  /**
+   * @param forget takes the watch out of those the dispatcher sends changes to; run before the
+   *     delegate stops its sender
+   */
+  UnblockingWatchListener(WebSocketListener delegate, Executor closer, Runnable forget) {
     this.delegate = delegate;
     this.closer = closer;
+    this.forget = forget;
   }
 
   @Override
@@ -62,11 +68,19 @@ final class UnblockingWatchListener extends WebSocketListener {
 
   @Override
   public void onClosed(WebSocket webSocket, int code, String reason) {
-    closer.execute(() -> delegate.onClosed(webSocket, code, reason));
+    closer.execute(
+        () -> {
+          forget.run();
+          delegate.onClosed(webSocket, code, reason);
+        });
   }
 
   @Override
   public void onFailure(WebSocket webSocket, Throwable t, Response response) {
-    closer.execute(() -> delegate.onFailure(webSocket, t, response));
+    closer.execute(
+        () -> {
+          forget.run();
+          delegate.onFailure(webSocket, t, response);
+        });
   }
 }
