@@ -42,6 +42,10 @@ public final class HealthEndpoints {
         .handler(
             ctx -> {
               String why = notReady.get();
+              if (why != null) {
+                // as the gateway's: a probe or a script knows when to look again
+                ctx.response().putHeader("Retry-After", "5");
+              }
               ctx.response()
                   .setStatusCode(why == null ? 200 : 503)
                   .putHeader("Content-Type", "application/json")

@@ -1,6 +1,7 @@
 package dev.lanes.common.app;
 
 import dev.lanes.common.config.HttpConfig;
+import dev.lanes.common.db.Database;
 import dev.lanes.common.db.Migrations;
 import dev.lanes.common.k8s.KubeClients;
 import dev.lanes.common.leader.LeaseLeadership;
@@ -11,9 +12,11 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.vertx.core.Deployable;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.sqlclient.Pool;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,9 +70,13 @@ public record ServiceRuntime(
    */
   public int runWorker(Deployable verticle, HttpConfig http) throws Exception {
     AtomicBoolean started = new AtomicBoolean();
+    AtomicReference<String> database = watchDatabase();
     HttpServer server =
         HealthEndpoints.serve(
-                vertx(), http, metrics.registry(), () -> started.get() ? null : "starting")
+                vertx(),
+                http,
+                metrics.registry(),
+                () -> started.get() ? database.get() : "starting")
             .await(30, TimeUnit.SECONDS);
     vertx().deployVerticle(verticle).await(60, TimeUnit.SECONDS);
     started.set(true);
@@ -82,6 +89,31 @@ public record ServiceRuntime(
         service,
         env.leader().namespace());
     return server.actualPort();
+  }
+
+  /**
+   * Whether the database answers, checked every two seconds on a connection of its own: {@code
+   * null} while it does, else why not. A worker that cannot reach it is not ready (its commands
+   * wait in Kafka meanwhile) and recovers by itself when it is back.
+   */
+  private AtomicReference<String> watchDatabase() {
+    AtomicReference<String> problem = new AtomicReference<>();
+    if (env.db() == null) {
+      return problem;
+    }
+    Pool pool = Database.pool(vertx(), env.db(), 1, service + "-health");
+    vertx()
+        .setPeriodic(
+            0,
+            2000,
+            id ->
+                pool.query("select 1")
+                    .execute()
+                    .onComplete(
+                        done ->
+                            problem.set(
+                                done.succeeded() ? null : "the database is not reachable")));
+    return problem;
   }
 
   public Vertx vertx() {

@@ -67,6 +67,10 @@ class DistributedPlatformTest {
   private static final Map<String, ServiceProcess.Closer> services = new LinkedHashMap<>();
 
   private static final HttpClient http = HttpClient.newHttpClient();
+
+  /** The port of each worker's /healthz, /readyz and /metrics. */
+  private static final Map<String, Integer> health = new LinkedHashMap<>();
+
   private static Path repo;
 
   @BeforeAll
@@ -109,14 +113,16 @@ class DistributedPlatformTest {
         Map.of("REGISTRY_HTTP_PORT", Integer.toString(registry)),
         RegistryServiceMain::start);
     for (String replica : List.of("build-1", "build-2")) {
+      health.put(replica, freePort());
       start(
           replica,
-          Map.of("HTTP_PORT", Integer.toString(freePort()), "POD_NAME", replica),
+          Map.of("HTTP_PORT", Integer.toString(health.get(replica)), "POD_NAME", replica),
           BuildServiceMain::start);
     }
+    health.put("release-1", freePort());
     start(
         "release-1",
-        Map.of("HTTP_PORT", Integer.toString(freePort()), "POD_NAME", "release-1"),
+        Map.of("HTTP_PORT", Integer.toString(health.get("release-1")), "POD_NAME", "release-1"),
         ReleaseServiceMain::start);
 
     repo = dir.resolve("web");
@@ -322,8 +328,17 @@ class DistributedPlatformTest {
     assertThat(down.headers().firstValue("Retry-After")).isPresent();
     assertThat(new JsonObject(down.body()).getString("code")).isEqualTo("database_unavailable");
 
+    // the workers say they are not ready, and when to ask again, while it is away
+    for (String worker : runningWorkers()) {
+      await().atMost(LONG).until(() -> readyz(worker).statusCode() == 503);
+      assertThat(readyz(worker).headers().firstValue("Retry-After")).isPresent();
+    }
+
     db = EmbeddedDatabase.start(dir.resolve("postgres"), dbPort);
 
+    for (String worker : runningWorkers()) {
+      await().atMost(LONG).until(() -> readyz(worker).statusCode() == 200);
+    }
     await().atMost(LONG).ignoreExceptions().until(() -> status("/api/v1/lanes/prod") != null);
     // the gateway, its outbox relay, build-service and release-service all reconnected
     commit("FROM alpine\nRUN echo after the restart\n");
@@ -337,6 +352,18 @@ class DistributedPlatformTest {
             "{\"app\":\"web\",\"lane\":\"dev\",\"tag\":\"" + build.getString("tag") + "\"}",
             200);
     assertThat(release.getString("status")).isEqualTo("deployed");
+  }
+
+  /** The workers still running (one build-service replica was stopped by an earlier test). */
+  private static List<String> runningWorkers() {
+    return health.keySet().stream().filter(services::containsKey).toList();
+  }
+
+  private static HttpResponse<String> readyz(String worker) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + health.get(worker) + "/readyz"))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private static String rowsOf(String aggregateId, String type) {
