@@ -12,6 +12,7 @@ import dev.lanes.build.store.BuildTransitions;
 import dev.lanes.common.concurrent.Blocking;
 import dev.lanes.common.db.Database;
 import dev.lanes.common.db.DbConfig;
+import dev.lanes.common.k8s.ContextEventHandler;
 import dev.lanes.common.leader.Leadership;
 import dev.lanes.common.messaging.Channels;
 import dev.lanes.common.messaging.Messaging;
@@ -20,14 +21,12 @@ import dev.lanes.common.messaging.Subscription;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -165,30 +164,12 @@ public final class BuildServiceVerticle extends VerticleBase {
   }
 
   private void watch(BuildJobs jobs, JobStatusReconciler reconciler, Context context) {
-    jobInformer = jobs.watchJobs(handler(context, reconciler::onJob, reconciler::onJobDeleted));
+    jobInformer =
+        jobs.watchJobs(
+            new ContextEventHandler<>(context, reconciler::onJob, reconciler::onJobDeleted));
     podInformer =
-        jobs.watchPods(handler(context, reconciler::onPod, pod -> Future.succeededFuture()));
-  }
-
-  /** Runs informer callbacks on the verticle's context, one at a time, logging failures. */
-  private static <T> ResourceEventHandler<T> handler(
-      Context context, Function<T, Future<Void>> changed, Function<T, Future<Void>> deleted) {
-    return new ResourceEventHandler<>() {
-      @Override
-      public void onAdd(T obj) {
-        context.runOnContext(v -> changed.apply(obj).onFailure(BuildServiceVerticle::warn));
-      }
-
-      @Override
-      public void onUpdate(T before, T after) {
-        context.runOnContext(v -> changed.apply(after).onFailure(BuildServiceVerticle::warn));
-      }
-
-      @Override
-      public void onDelete(T obj, boolean unknownFinalState) {
-        context.runOnContext(v -> deleted.apply(obj).onFailure(BuildServiceVerticle::warn));
-      }
-    };
+        jobs.watchPods(
+            new ContextEventHandler<>(context, reconciler::onPod, pod -> Future.succeededFuture()));
   }
 
   private static void warn(Throwable e) {

@@ -4,6 +4,7 @@ import dev.lanes.common.concurrent.Blocking;
 import dev.lanes.common.crypto.SecretBox;
 import dev.lanes.common.db.Database;
 import dev.lanes.common.db.DbConfig;
+import dev.lanes.common.k8s.ContextEventHandler;
 import dev.lanes.common.k8s.LaneLabels;
 import dev.lanes.common.leader.Leadership;
 import dev.lanes.common.messaging.Channels;
@@ -20,7 +21,6 @@ import dev.lanes.release.k8s.ReleaseObjects;
 import dev.lanes.release.k8s.ServiceSpec;
 import dev.lanes.release.store.ReleaseTransitions;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -29,7 +29,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -180,37 +179,18 @@ public final class ReleaseServiceVerticle extends VerticleBase {
             .withLabel(LaneLabels.MANAGED_BY, LaneLabels.MANAGER)
             .runnableInformer(0);
     deployments.addEventHandler(
-        handler(context, tracker::onDeployment, tracker::onDeploymentDeleted));
+        new ContextEventHandler<>(context, tracker::onDeployment, tracker::onDeploymentDeleted));
     var pods =
         kube.pods()
             .inNamespace(config.namespace())
             .withLabel(LaneLabels.MANAGED_BY, LaneLabels.MANAGER)
             .runnableInformer(0);
-    pods.addEventHandler(handler(context, tracker::onPod, pod -> Future.succeededFuture()));
+    pods.addEventHandler(
+        new ContextEventHandler<>(context, tracker::onPod, pod -> Future.succeededFuture()));
     informers.add(deployments);
     informers.add(pods);
     deployments.start();
     pods.start();
-  }
-
-  private static <T> ResourceEventHandler<T> handler(
-      Context context, Function<T, Future<Void>> changed, Function<T, Future<Void>> deleted) {
-    return new ResourceEventHandler<>() {
-      @Override
-      public void onAdd(T obj) {
-        context.runOnContext(v -> changed.apply(obj).onFailure(ReleaseServiceVerticle::warn));
-      }
-
-      @Override
-      public void onUpdate(T before, T after) {
-        context.runOnContext(v -> changed.apply(after).onFailure(ReleaseServiceVerticle::warn));
-      }
-
-      @Override
-      public void onDelete(T obj, boolean unknownFinalState) {
-        context.runOnContext(v -> deleted.apply(obj).onFailure(ReleaseServiceVerticle::warn));
-      }
-    };
   }
 
   private static void warn(Throwable e) {
