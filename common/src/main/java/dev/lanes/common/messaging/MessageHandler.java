@@ -10,4 +10,19 @@ import io.vertx.core.Future;
 @FunctionalInterface
 public interface MessageHandler {
   Future<Void> handle(Message message);
+
+  /**
+   * Runs {@code handler} as the transports do: an exception it throws, or a missing future, is a
+   * failed handling (the message comes again), never an exception in the transport.
+   */
+  static Future<Void> invoke(MessageHandler handler, Message message) {
+    try {
+      Future<Void> handled = handler.handle(message);
+      return handled != null
+          ? handled
+          : Future.failedFuture(new IllegalStateException("the handler returned no future"));
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+  }
 }

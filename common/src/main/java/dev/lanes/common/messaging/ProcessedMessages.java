@@ -100,16 +100,8 @@ public final class ProcessedMessages {
   }
 
   private Future<Void> handle(String consumer, MessageHandler handler, Message message) {
-    return invoke(handler, message)
+    return MessageHandler.invoke(handler, message)
         .compose(v -> sql.preparedQuery(MARK).execute(Tuple.of(consumer, message.id())))
         .mapEmpty();
-  }
-
-  private static Future<Void> invoke(MessageHandler handler, Message message) {
-    try {
-      return handler.handle(message);
-    } catch (RuntimeException e) {
-      return Future.failedFuture(e);
-    }
   }
 }

@@ -80,26 +80,21 @@ public final class EventBusMessaging implements Messaging {
       delivery.fail(HANDLER_FAILED, "malformed message");
       return;
     }
-    Future<Void> handled;
-    try {
-      handled = handler.handle(message);
-    } catch (RuntimeException e) {
-      handled = Future.failedFuture(e);
-    }
-    handled.onComplete(
-        done -> {
-          if (done.succeeded()) {
-            delivery.reply(null);
-          } else {
-            LOG.warn(
-                "handling {} {} on {} failed: {}",
-                message.type(),
-                message.id(),
-                channel,
-                done.cause().toString());
-            delivery.fail(HANDLER_FAILED, String.valueOf(done.cause().getMessage()));
-          }
-        });
+    MessageHandler.invoke(handler, message)
+        .onComplete(
+            done -> {
+              if (done.succeeded()) {
+                delivery.reply(null);
+              } else {
+                LOG.warn(
+                    "handling {} {} on {} failed: {}",
+                    message.type(),
+                    message.id(),
+                    channel,
+                    done.cause().toString());
+                delivery.fail(HANDLER_FAILED, String.valueOf(done.cause().getMessage()));
+              }
+            });
   }
 
   /**
@@ -118,10 +113,10 @@ public final class EventBusMessaging implements Messaging {
     public Future<Void> handle(Message message) {
       String key = message.partitionKey();
       if (key == null) {
-        return invoke(handler, message);
+        return MessageHandler.invoke(handler, message);
       }
       Future<Void> before = last.getOrDefault(key, Future.succeededFuture());
-      Future<Void> mine = before.transform(ignored -> invoke(handler, message));
+      Future<Void> mine = before.transform(ignored -> MessageHandler.invoke(handler, message));
       last.put(key, mine);
       return mine.onComplete(
           done -> {
@@ -129,14 +124,6 @@ public final class EventBusMessaging implements Messaging {
               last.remove(key);
             }
           });
-    }
-  }
-
-  private static Future<Void> invoke(MessageHandler handler, Message message) {
-    try {
-      return handler.handle(message);
-    } catch (RuntimeException e) {
-      return Future.failedFuture(e);
     }
   }
 

@@ -216,17 +216,6 @@ final class KafkaReceiver implements Subscription {
     }
   }
 
-  private Future<Void> invoke(Message message) {
-    try {
-      Future<Void> handled = handler.handle(message);
-      return handled != null
-          ? handled
-          : Future.failedFuture(new IllegalStateException("the handler returned no future"));
-    } catch (RuntimeException e) {
-      return Future.failedFuture(e);
-    }
-  }
-
   /** One record on its way through the handler, perhaps for the nth time. */
   private static final class Delivery {
     final ConsumerRecord<String, byte[]> record;
@@ -298,7 +287,7 @@ final class KafkaReceiver implements Subscription {
 
     private void attempt(Delivery delivery) {
       delivery.attempts++;
-      invoke(delivery.message)
+      MessageHandler.invoke(handler, delivery.message)
           .onComplete(result -> context.runOnContext(v -> attempted(delivery, result)));
     }
 
