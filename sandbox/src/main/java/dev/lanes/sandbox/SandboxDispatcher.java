@@ -19,7 +19,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * fabric8's CRUD dispatcher, plus the one API a CRUD store cannot answer: pod logs ({@code GET
+ * fabric8's CRUD dispatcher, plus what a CRUD store cannot answer: discovery and {@code /version}
+ * ({@link SandboxDiscovery}), so kubectl works, and pod logs ({@code GET
  * /api/v1/namespaces/{ns}/pods/{pod}/log}), served from the simulated kubelet's {@link PodLogStore}
  * with the query parameters clients use ({@code timestamps}, {@code sinceTime}, {@code
  * sinceSeconds}, {@code tailLines}, {@code limitBytes}). {@code follow} answers what exists so far:
@@ -31,6 +32,7 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
       Pattern.compile("/api/v1/namespaces/([^/]+)/pods/([^/?]+)/log");
 
   private final PodLogStore logs;
+  private final SandboxDiscovery discovery = new SandboxDiscovery();
   private final ExecutorService watchCloser =
       Executors.newCachedThreadPool(
           r -> {
@@ -82,6 +84,23 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
     }
   }
 
+  /**
+   * The kinds whose {@code status} is a subresource on a real API server: a write of the object
+   * itself keeps the stored status (fabric8's CRUD store would take the body's, usually none), so
+   * re-applying an unchanged Deployment leaves its rollout status as a real server does.
+   */
+  private static final Pattern STATUS_SUBRESOURCE_KINDS =
+      Pattern.compile(
+          "/apis?/(?:apps/v1|batch/v1|v1)/namespaces/[^/]+/"
+              + "(?:deployments|replicasets|statefulsets|jobs|pods)/[^/]+(?:/status)?");
+
+  @Override
+  public boolean isStatusSubresourceEnabledForResource(String path) {
+    String bare = path.indexOf('?') < 0 ? path : path.substring(0, path.indexOf('?'));
+    return STATUS_SUBRESOURCE_KINDS.matcher(bare).matches()
+        || super.isStatusSubresourceEnabledForResource(path);
+  }
+
   @Override
   public MockResponse dispatch(RecordedRequest request) {
     HttpUrl url = HttpUrl.parse("http://sandbox" + request.getPath());
@@ -89,7 +108,22 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
     if ("GET".equals(request.getMethod()) && m.matches()) {
       return log(m.group(1), m.group(2), url);
     }
-    return super.dispatch(request);
+    if ("GET".equals(request.getMethod())) {
+      var document = discovery.document(url.encodedPath());
+      if (document.isPresent()) {
+        return new MockResponse()
+            .setResponseCode(200)
+            .setHeader("Content-Type", "application/json")
+            .setBody(document.get());
+      }
+    }
+    MockResponse response = super.dispatch(request);
+    if (response.getWebSocketListener() == null && response.header("Content-Type") == null) {
+      // the CRUD store answers JSON without saying so, and kubectl, which asks for protobuf
+      // first, then takes the body for protobuf
+      response.setHeader("Content-Type", "application/json");
+    }
+    return response;
   }
 
   private MockResponse log(String namespace, String pod, HttpUrl url) {

@@ -10,7 +10,6 @@ import dev.lanes.release.store.ReleaseTransitions;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.vertx.core.Future;
 import java.time.Clock;
@@ -80,36 +79,60 @@ public final class RolloutTracker {
 
   /** Decides what {@code dep} says about the revision it carries. */
   private Future<Void> evaluate(Ref ref, Deployment dep) {
+    return switch (rollout(dep)) {
+      case COMPLETE -> d.transitions().deployed(ref.id(), ref.revision()).mapEmpty();
+      case STALLED ->
+          d.transitions()
+              .failed(
+                  ref.id(),
+                  ref.revision(),
+                  "the rollout did not finish within RELEASE_TIMEOUT ("
+                      + minutes(d.timeout())
+                      + "): ProgressDeadlineExceeded",
+                  false)
+              .mapEmpty();
+      case UNDER_WAY -> Future.succeededFuture();
+    };
+  }
+
+  /** Where a Deployment's rollout is, by what its controller reported. */
+  enum Rollout {
+    /** The controller has seen the current spec, and every replica is updated and available. */
+    COMPLETE,
+    /** The controller gave up: {@code Progressing=False}, {@code ProgressDeadlineExceeded}. */
+    STALLED,
+    UNDER_WAY
+  }
+
+  static Rollout rollout(Deployment dep) {
     DeploymentStatus s = dep.getStatus();
     int want = dep.getSpec().getReplicas() == null ? 1 : dep.getSpec().getReplicas();
-    Optional<DeploymentCondition> stalled =
-        s == null || s.getConditions() == null
-            ? Optional.empty()
-            : s.getConditions().stream()
-                .filter(c -> "Progressing".equals(c.getType()) && "False".equals(c.getStatus()))
-                .filter(c -> "ProgressDeadlineExceeded".equals(c.getReason()))
-                .findFirst();
-    if (stalled.isPresent()) {
-      return d.transitions()
-          .failed(
-              ref.id(),
-              ref.revision(),
-              "the rollout did not finish within RELEASE_TIMEOUT ("
-                  + minutes(d.timeout())
-                  + "): ProgressDeadlineExceeded",
-              false)
-          .mapEmpty();
+    if (s == null) {
+      return Rollout.UNDER_WAY;
     }
-    if (s != null
-        && s.getObservedGeneration() != null
-        && dep.getMetadata().getGeneration() != null
-        && s.getObservedGeneration() >= dep.getMetadata().getGeneration()
-        && value(s.getUpdatedReplicas()) == want
-        && value(s.getAvailableReplicas()) == want
-        && value(s.getReplicas()) == want) {
-      return d.transitions().deployed(ref.id(), ref.revision()).mapEmpty();
+    boolean stalled =
+        s.getConditions() != null
+            && s.getConditions().stream()
+                .anyMatch(
+                    c ->
+                        "Progressing".equals(c.getType())
+                            && "False".equals(c.getStatus())
+                            && "ProgressDeadlineExceeded".equals(c.getReason()));
+    if (stalled) {
+      return Rollout.STALLED;
     }
-    return Future.succeededFuture();
+    // a metadata-only change (a new revision of the same pod template) does not bump the
+    // generation, so the status the controller wrote for it still describes the pods that run
+    boolean observed =
+        s.getObservedGeneration() != null
+            && dep.getMetadata().getGeneration() != null
+            && s.getObservedGeneration() >= dep.getMetadata().getGeneration();
+    return observed
+            && value(s.getUpdatedReplicas()) == want
+            && value(s.getAvailableReplicas()) == want
+            && value(s.getReplicas()) == want
+        ? Rollout.COMPLETE
+        : Rollout.UNDER_WAY;
   }
 
   /** A pod changed: a pod of the newest ReplicaSet that is stuck fails its release. */
@@ -202,43 +225,58 @@ public final class RolloutTracker {
           ? d.undeploy().apply(r.id())
           : Future.succeededFuture();
     }
-    if (waited.compareTo(d.timeout().plus(GRACE)) > 0) {
-      return d.transitions()
-          .failed(
-              r.id(),
-              r.revision(),
-              r.status() == ReleaseStatus.PENDING
-                  ? "the release could not be applied within RELEASE_TIMEOUT ("
-                      + minutes(d.timeout())
-                      + "); is the Kubernetes API reachable?"
-                  : "the rollout did not finish within RELEASE_TIMEOUT ("
-                      + minutes(d.timeout())
-                      + ")",
-              false)
-          .mapEmpty();
-    }
+    boolean late = waited.compareTo(d.timeout().plus(GRACE)) > 0;
     if (r.status() == ReleaseStatus.PENDING) {
+      if (late) {
+        return d.transitions()
+            .failed(
+                r.id(),
+                r.revision(),
+                "the release could not be applied within RELEASE_TIMEOUT ("
+                    + minutes(d.timeout())
+                    + "); is the Kubernetes API reachable?",
+                false)
+            .mapEmpty();
+      }
       return waited.compareTo(RETRY_AFTER) > 0
           ? d.reapply().apply(r.id(), r.revision())
           : Future.succeededFuture();
     }
     return d.objects()
         .get(Deployment.class, LaneNames.laneObject(r.app(), r.lane()))
-        .compose(
-            dep -> {
-              if (dep == null) {
-                return d.transitions()
-                    .failed(
-                        r.id(),
-                        r.revision(),
-                        "the Deployment "
-                            + LaneNames.laneObject(r.app(), r.lane())
-                            + " is missing; release again to restore it",
-                        false)
-                    .mapEmpty();
-              }
-              return ref(dep).map(ref -> evaluate(ref, dep)).orElse(Future.succeededFuture());
-            });
+        .compose(dep -> reconcileProgressing(r, dep, late));
+  }
+
+  /**
+   * A progressing release is decided by its Deployment first: one whose pods are all ready is
+   * deployed even past the timeout, and only a rollout still under way then fails.
+   */
+  private Future<Void> reconcileProgressing(Release r, Deployment dep, boolean late) {
+    if (dep == null) {
+      return d.transitions()
+          .failed(
+              r.id(),
+              r.revision(),
+              "the Deployment "
+                  + LaneNames.laneObject(r.app(), r.lane())
+                  + " is missing; release again to restore it",
+              false)
+          .mapEmpty();
+    }
+    Optional<Ref> ref = ref(dep);
+    if (ref.isPresent() && rollout(dep) != Rollout.UNDER_WAY) {
+      return evaluate(ref.get(), dep);
+    }
+    if (!late) {
+      return Future.succeededFuture();
+    }
+    return d.transitions()
+        .failed(
+            r.id(),
+            r.revision(),
+            "the rollout did not finish within RELEASE_TIMEOUT (" + minutes(d.timeout()) + ")",
+            false)
+        .mapEmpty();
   }
 
   private static Optional<String> stuck(Pod pod) {

@@ -207,6 +207,29 @@ class ReleaseServiceTest {
   }
 
   @Test
+  void releasingTheSameTagAgainIsDeployedAtOnceWithTheRolloutItWouldWaitFor() {
+    f.app("web", 8080, Map.of(), Map.of(), "abc1234");
+    f.lane("dev");
+    f.startService(Map.of());
+    Release first = until(f.release("web", "dev", "abc1234", 2, Map.of()), ReleaseStatus.DEPLOYED);
+    var rolledOut = deployment("web-dev").getStatus();
+
+    Release again = f.release("web", "dev", "abc1234", 2, Map.of());
+
+    assertThat(again.revision()).isEqualTo(first.revision() + 1);
+    // nothing changed in the pod template: no rollout, so nothing to wait for
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () -> assertThat(f.get(again.id()).status()).isEqualTo(ReleaseStatus.DEPLOYED));
+    Deployment d = deployment("web-dev");
+    assertThat(d.getMetadata().getAnnotations())
+        .containsEntry("lanes.dev/revision", Integer.toString(again.revision()));
+    assertThat(d.getStatus().getAvailableReplicas()).isEqualTo(rolledOut.getAvailableReplicas());
+    assertThat(d.getStatus().getObservedGeneration()).isEqualTo(d.getMetadata().getGeneration());
+  }
+
+  @Test
   void aCrashLoopFailsTheReleaseAndSaysWhy() {
     f.app("web", 8080, Map.of(), Map.of(), "abc1234");
     f.lane("dev");
