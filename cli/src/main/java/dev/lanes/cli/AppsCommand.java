@@ -3,8 +3,11 @@ package dev.lanes.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.File;
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -101,8 +104,13 @@ public final class AppsCommand {
         description = "YAML or JSON; - reads stdin")
     File file;
 
+    /** The maps the file gave whole ({@code envs}, {@code secret_envs}), once {@link #body} ran. */
+    private Set<String> fileMaps = Set.of();
+
+    /** The file's fields, then the flags' over them. */
     ObjectNode body() {
       ObjectNode body = Bodies.from(file, "created_at", "updated_at");
+      fileMaps = Bodies.present(body, "envs", "secret_envs");
       Bodies.put(body, "image_repo", imageRepo);
       Bodies.put(body, "port", port);
       Bodies.put(body, "replicas", replicas);
@@ -112,6 +120,47 @@ public final class AppsCommand {
       Bodies.put(body, "secret_envs", secretEnvs);
       return body;
     }
+
+    /**
+     * Makes the file's maps replace those of {@code current} (the app as it is; {@code null} for a
+     * new one) and answers the secret envs the file could not carry: those answered as {@code
+     * "***"} that the app does not have already.
+     */
+    Set<String> apply(ObjectNode body, JsonNode current) {
+      Set<String> masked = Bodies.takeMasked(body, "secret_envs");
+      JsonNode secrets =
+          current == null ? ApiClient.JSON.createObjectNode() : current.path("secret_envs");
+      Set<String> kept = new TreeSet<>();
+      Set<String> lost = new TreeSet<>();
+      masked.forEach(k -> (secrets.has(k) ? kept : lost).add(k));
+      if (current != null && fileMaps.contains("envs")) {
+        Bodies.replace(body, "envs", current.path("envs"), Set.of());
+      }
+      if (current != null && fileMaps.contains("secret_envs")) {
+        Bodies.replace(body, "secret_envs", secrets, kept);
+      }
+      if (body.get("secret_envs") instanceof ObjectNode s && s.isEmpty()) {
+        body.remove("secret_envs");
+      }
+      return lost;
+    }
+  }
+
+  /**
+   * Says on stderr which secret values of the file did not reach {@code app}, and how to set them.
+   */
+  static void warnLost(PrintWriter err, String app, Set<String> lost) {
+    for (String key : lost) {
+      err.println(
+          "warning: secret_envs."
+              + key
+              + " is write-only and was not in the file; set it with lanes apps update "
+              + app
+              + " --secret-env "
+              + key
+              + "=...");
+    }
+    err.flush();
   }
 
   @Command(name = "create", description = "Create an app.")
@@ -126,15 +175,21 @@ public final class AppsCommand {
     public Integer call() {
       ObjectNode body = fields.body();
       Bodies.put(body, "name", name);
+      Set<String> lost = fields.apply(body, null);
       JsonNode app = api().send("POST", "/apps/", body, Duration.ofSeconds(30));
       output.printer(out()).one(KIND, app, COLUMNS);
+      warnLost(err(), app.path("name").asText(), lost);
       return ExitCodes.OK;
     }
   }
 
   @Command(
       name = "update",
-      description = "Change an app: only the given fields; envs merge key by key.")
+      description = {
+        "Change an app: only the given fields; envs merge key by key.",
+        "Maps in a file (envs, secret_envs) are the app's whole maps: keys it leaves out are"
+            + " deleted, and secret values shown as *** stay as they are."
+      })
   static final class Update extends LanesCommand {
     @Parameters(paramLabel = "APP")
     String name;
@@ -149,8 +204,10 @@ public final class AppsCommand {
       if (body.isEmpty()) {
         throw new CliException(ExitCodes.USAGE, "nothing to update: give a flag or -f FILE");
       }
+      Set<String> lost = fields.apply(body, fields.file == null ? null : api().get(path(name)));
       JsonNode app = api().send("PUT", path(name), body, Duration.ofSeconds(30));
       output.printer(out()).one(KIND, app, COLUMNS);
+      warnLost(err(), name, lost);
       return ExitCodes.OK;
     }
   }

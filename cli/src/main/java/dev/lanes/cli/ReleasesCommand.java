@@ -133,6 +133,7 @@ public final class ReleasesCommand {
       name = "create",
       description = {
         "Release a tag of an app into a lane; the release there, if any, gets a new revision.",
+        "A file's envs replace the release's (envs: {} clears them); flags merge into them.",
         "With --wait: print the release once the rollout ended; exit 1 if it failed, 3 if the"
             + " wait ran out."
       })
@@ -155,7 +156,9 @@ public final class ReleasesCommand {
     @Option(
         names = "--env",
         paramLabel = "KEY=VALUE",
-        description = "An env over the app's (repeat); KEY= deletes it")
+        description =
+            "An env over the app's (repeat); KEY= deletes it. Without -f envs merge into the"
+                + " release's; a file's envs are its whole envs")
     Map<String, String> envs;
 
     @Option(
@@ -176,11 +179,15 @@ public final class ReleasesCommand {
     @Override
     public Integer call() {
       ObjectNode body = Bodies.from(file, READ_ONLY);
+      boolean fileEnvs = body.has("envs");
       Bodies.put(body, "app", app);
       Bodies.put(body, "lane", lane);
       Bodies.put(body, "tag", tag);
       Bodies.put(body, "replicas", replicas);
       Bodies.put(body, "envs", envs);
+      if (fileEnvs) {
+        Bodies.replace(body, "envs", currentEnvs(body), Set.of());
+      }
       Printer printer = output.printer(out());
       if (wait == null) {
         printer.one(KIND, api().send("POST", "/releases/", body, Duration.ofSeconds(30)), COLUMNS);
@@ -200,6 +207,24 @@ public final class ReleasesCommand {
               "the rollout goes on: lanes releases status " + id);
       printer.one(KIND, release, COLUMNS);
       return outcome(release);
+    }
+
+    /**
+     * The envs of the release there is in the body's app and lane, if any: the API merges envs key
+     * by key, so a file's envs replace these.
+     */
+    private JsonNode currentEnvs(ObjectNode body) {
+      String a = body.path("app").asText("");
+      String l = body.path("lane").asText("");
+      if (a.isEmpty() || l.isEmpty()) {
+        return ApiClient.JSON.createObjectNode(); // the API says what is missing
+      }
+      String query = "/releases/?app=" + ApiClient.enc(a) + "&lane=" + ApiClient.enc(l);
+      return api().list(query).stream()
+          .filter(r -> a.equals(r.path("app").asText()) && l.equals(r.path("lane").asText()))
+          .findFirst()
+          .map(r -> r.path("envs"))
+          .orElse(ApiClient.JSON.createObjectNode());
     }
 
     private int outcome(JsonNode release) {

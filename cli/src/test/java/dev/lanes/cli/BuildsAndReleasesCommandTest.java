@@ -198,4 +198,85 @@ class BuildsAndReleasesCommandTest {
     assertThat(run.exit()).as(run.err()).isEqualTo(ExitCodes.FAILED);
     assertThat(run.err()).contains("CrashLoopBackOff").contains("lanes releases status ");
   }
+
+  @Test
+  void aFileWithEmptyEnvsClearsTheEnvsOfTheLanesRelease() throws Exception {
+    ok("lanes", "create", "envs-src");
+    ok("lanes", "create", "envs-dst");
+    String src =
+        ApiClient.JSON
+            .readTree(
+                ok(
+                        "releases",
+                        "create",
+                        "web",
+                        "--lane",
+                        "envs-src",
+                        "--tag",
+                        mainTag,
+                        "-o",
+                        "json")
+                    .out())
+            .path("id")
+            .asText();
+    // the qa: a release whose envs make it fail
+    ok(
+        "releases",
+        "create",
+        "web",
+        "--lane",
+        "envs-dst",
+        "--tag",
+        mainTag,
+        "--env",
+        "SANDBOX_IMAGE_PULL_ERROR=1");
+    Path yaml = dir.resolve("envs-src.yaml");
+    Files.writeString(yaml, ok("releases", "get", src, "-o", "yaml").out());
+    assertThat(Files.readString(yaml)).contains("envs: {}");
+
+    JsonNode dst =
+        ApiClient.JSON.readTree(
+            ok(
+                    "releases",
+                    "create",
+                    "-f",
+                    yaml.toString(),
+                    "--lane",
+                    "envs-dst",
+                    "--wait",
+                    "60s",
+                    "-o",
+                    "json")
+                .out());
+
+    assertThat(dst.path("envs").size()).as(dst.toString()).isZero();
+    assertThat(dst.path("status").asText()).isEqualTo("deployed");
+  }
+
+  @Test
+  void aFilesEnvsReplaceTheReleasesAndFlagsWinOverThem() throws Exception {
+    ok("lanes", "create", "envs-flags");
+    ok(
+        "releases",
+        "create",
+        "web",
+        "--lane",
+        "envs-flags",
+        "--tag",
+        mainTag,
+        "--env",
+        "OLD=1",
+        "--env",
+        "KEEP=0");
+    Path yaml = dir.resolve("envs-flags.yaml");
+    Files.writeString(
+        yaml, "app: web\nlane: envs-flags\ntag: " + mainTag + "\nenvs: {KEEP: '1', B: '1'}\n");
+
+    JsonNode release =
+        ApiClient.JSON.readTree(
+            ok("releases", "create", "-f", yaml.toString(), "--env", "B=2", "-o", "json").out());
+
+    assertThat(release.path("envs"))
+        .isEqualTo(ApiClient.JSON.readTree("{\"B\": \"2\", \"KEEP\": \"1\"}"));
+  }
 }

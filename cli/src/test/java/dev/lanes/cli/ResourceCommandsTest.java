@@ -103,11 +103,67 @@ class ResourceCommandsTest {
     Path yaml = dir.resolve("orig.yaml");
     Files.writeString(yaml, ok("apps", "get", "orig", "-o", "yaml").out());
 
-    ok("apps", "create", "twin", "-f", yaml.toString());
+    CliHarness.Run created = ok("apps", "create", "twin", "-f", yaml.toString());
 
     JsonNode twin = ApiClient.JSON.readTree(ok("apps", "get", "twin", "-o", "json").out());
     assertThat(twin.path("port").asInt()).isEqualTo(8080);
     assertThat(twin.path("secret_envs").size()).as("write-only values are not copied").isZero();
+    assertThat(created.err())
+        .isEqualTo(
+            "warning: secret_envs.T is write-only and was not in the file; set it with lanes apps"
+                + " update twin --secret-env T=...\n");
+  }
+
+  @Test
+  void appsUpdateFromAFileSetsTheFilesEnvsAndKeepsTheSecretsItNames() throws Exception {
+    ok("image-repos", "create", "u", "--registry", "r.local/u", "--git-repo", "team/u");
+    ok(
+        "apps",
+        "create",
+        "from",
+        "--image-repo",
+        "u",
+        "--port",
+        "8080",
+        "--env",
+        "A=1",
+        "--secret-env",
+        "T=s3");
+    ok(
+        "apps",
+        "create",
+        "into",
+        "--image-repo",
+        "u",
+        "--port",
+        "8080",
+        "--env",
+        "A=0",
+        "--env",
+        "OLD=1",
+        "--secret-env",
+        "T=other",
+        "--secret-env",
+        "U=gone");
+    Path yaml = dir.resolve("from.yaml");
+    Files.writeString(yaml, ok("apps", "get", "from", "-o", "yaml").out());
+
+    CliHarness.Run updated = ok("apps", "update", "into", "-f", yaml.toString(), "-o", "json");
+
+    JsonNode into = ApiClient.JSON.readTree(updated.out());
+    assertThat(into.path("envs")).isEqualTo(ApiClient.JSON.readTree("{\"A\": \"1\"}"));
+    assertThat(into.path("secret_envs"))
+        .as("T is named by the file and keeps its value; U is not")
+        .isEqualTo(ApiClient.JSON.readTree("{\"T\": \"***\"}"));
+    assertThat(updated.err()).isEmpty();
+
+    Files.writeString(yaml, "envs: {}\nsecret_envs: {T: '***', V: '***'}\n");
+    CliHarness.Run again = ok("apps", "update", "into", "-f", yaml.toString(), "-o", "json");
+    assertThat(ApiClient.JSON.readTree(again.out()).path("envs").size()).isZero();
+    assertThat(again.err())
+        .isEqualTo(
+            "warning: secret_envs.V is write-only and was not in the file; set it with lanes apps"
+                + " update into --secret-env V=...\n");
   }
 
   @Test
