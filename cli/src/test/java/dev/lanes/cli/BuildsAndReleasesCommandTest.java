@@ -1,11 +1,15 @@
 package dev.lanes.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.jgit.api.Git;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -278,5 +282,61 @@ class BuildsAndReleasesCommandTest {
 
     assertThat(release.path("envs"))
         .isEqualTo(ApiClient.JSON.readTree("{\"B\": \"2\", \"KEEP\": \"1\"}"));
+  }
+
+  @Test
+  void logsOfABuildThatFailedBeforeItsJobPrintTheMessageAndExitOne() throws Exception {
+    CliHarness.Run start =
+        platform.lanes(
+            "builds", "start", "broken", "--ref", "no-such-ref", "--wait", "60s", "-o", "json");
+    assertThat(start.exit()).as(start.err()).isEqualTo(ExitCodes.FAILED);
+    JsonNode build = ApiClient.JSON.readTree(start.out());
+    String message = build.path("message").asText();
+    assertThat(message).isNotEmpty();
+
+    for (String[] args :
+        new String[][] {
+          {"builds", "logs", "broken", build.path("id").asText()},
+          {"builds", "logs", "broken", build.path("id").asText(), "-f"}
+        }) {
+      CliHarness.Run logs = platform.lanes(args);
+      assertThat(logs.exit()).as(String.join(" ", args)).isEqualTo(ExitCodes.FAILED);
+      assertThat(logs.err())
+          .contains("error: build " + build.path("id").asText() + " failed: " + message);
+    }
+  }
+
+  @Test
+  void followingTheLogOfABuildThatIsCancelledExitsOne() throws Exception {
+    String id =
+        ApiClient.JSON
+            .readTree(ok("builds", "start", "slow", "--ref", "slow", "--force", "-o", "json").out())
+            .path("id")
+            .asText();
+    CompletableFuture<CliHarness.Run> follow =
+        CompletableFuture.supplyAsync(() -> platform.lanes("builds", "logs", "slow", id, "-f"));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                ApiClient.JSON
+                    .readTree(ok("builds", "get", "slow", id, "-o", "json").out())
+                    .path("status")
+                    .asText()
+                    .equals("running"));
+    ok("builds", "cancel", "slow", id);
+
+    CliHarness.Run logs = follow.get(30, TimeUnit.SECONDS);
+
+    assertThat(logs.exit()).as(logs.err()).isEqualTo(ExitCodes.FAILED);
+    assertThat(logs.err()).contains("error: build " + id + " cancelled");
+  }
+
+  @Test
+  void logsOfASucceededBuildExitZero() {
+    CliHarness.Run logs = platform.lanes("builds", "logs", "web", mainBuild.path("id").asText());
+    assertThat(logs.exit()).as(logs.err()).isZero();
+    assertThat(logs.out()).contains("RUN echo hello");
+    assertThat(logs.err()).isEmpty();
   }
 }
