@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
@@ -84,15 +85,35 @@ public final class ApiClient {
    * ends it, or the thread is interrupted.
    */
   public void stream(String path, String lastEventId, Predicate<Event> handler) {
-    read(request(path), lastEventId, handler);
+    read(request(path), lastEventId, handler, this::unreachable);
   }
 
-  /** Reads the event stream at {@code url} outside the API (the registry's), without the key. */
-  public void streamAbsolute(String url, String lastEventId, Predicate<Event> handler) {
-    read(HttpRequest.newBuilder(URI.create(url)), lastEventId, handler);
+  /**
+   * A service outside the API (the route registry): its name and how to point the CLI at another
+   * URL, for the error when it cannot be reached.
+   */
+  public record Outside(String name, String hint) {
+    CliException unreachable(String url, IOException e) {
+      return new CliException(
+          ExitCodes.FAILED, "cannot reach " + name + " at " + url + " (" + why(e) + "); " + hint);
+    }
   }
 
-  private void read(HttpRequest.Builder b, String lastEventId, Predicate<Event> handler) {
+  /** Reads the event stream at {@code url} of {@code outside}, without the key. */
+  public void streamAbsolute(
+      Outside outside, String url, String lastEventId, Predicate<Event> handler) {
+    read(
+        HttpRequest.newBuilder(URI.create(url)),
+        lastEventId,
+        handler,
+        e -> outside.unreachable(url, e));
+  }
+
+  private void read(
+      HttpRequest.Builder b,
+      String lastEventId,
+      Predicate<Event> handler,
+      Function<IOException, CliException> unreachable) {
     // set, not added: a second Accept would leave the server answering plain text
     b.setHeader("Accept", "text/event-stream").GET();
     if (lastEventId != null) {
@@ -102,7 +123,7 @@ public final class ApiClient {
     try {
       response = http.send(b.build(), HttpResponse.BodyHandlers.ofLines());
     } catch (IOException e) {
-      throw unreachable(e);
+      throw unreachable.apply(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CliException(ExitCodes.FAILED, "interrupted");
@@ -136,8 +157,8 @@ public final class ApiClient {
     }
   }
 
-  /** GET {@code url} outside the API (the registry), as JSON. */
-  public JsonNode getAbsolute(String url) {
+  /** GET {@code url} of {@code outside}, as JSON, without the key. */
+  public JsonNode getAbsolute(Outside outside, String url) {
     try {
       HttpResponse<String> r =
           http.send(
@@ -148,7 +169,7 @@ public final class ApiClient {
       }
       return JSON.readTree(r.body());
     } catch (IOException e) {
-      throw new CliException(ExitCodes.FAILED, "cannot reach " + url + ": " + describe(e));
+      throw outside.unreachable(url, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CliException(ExitCodes.FAILED, "interrupted");
@@ -212,17 +233,19 @@ public final class ApiClient {
   }
 
   private CliException unreachable(IOException e) {
-    String why =
-        e instanceof ConnectException || e instanceof HttpConnectTimeoutException
-            ? "connection refused or timed out"
-            : describe(e);
     return new CliException(
         ExitCodes.FAILED,
         "cannot reach the platform at "
             + target.url()
             + " ("
-            + why
+            + why(e)
             + "); set LANES_URL or --url, or see lanes config");
+  }
+
+  private static String why(IOException e) {
+    return e instanceof ConnectException || e instanceof HttpConnectTimeoutException
+        ? "connection refused or timed out"
+        : describe(e);
   }
 
   private static String describe(Exception e) {

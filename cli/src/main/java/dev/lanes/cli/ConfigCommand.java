@@ -15,9 +15,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code lanes config}: named contexts (a URL and an API key) in {@code
- * ~/.config/lanes/config.yaml}, as kubectl's. Keys are stored readable by the owner only and never
- * printed.
+ * {@code lanes config}: named contexts (a URL, an API key, optionally the route registry's URL) in
+ * {@code ~/.config/lanes/config.yaml}, as kubectl's. Keys are stored readable by the owner only and
+ * never printed.
  */
 @Command(
     mixinStandardHelpOptions = true,
@@ -57,6 +57,13 @@ public final class ConfigCommand {
     String server;
 
     @Option(
+        names = "--registry-url",
+        paramLabel = "URL",
+        description =
+            "The route registry's URL, for lanes routes (default: the server's host on port 8081)")
+    String registryUrl;
+
+    @Option(
         names = "--api-key-stdin",
         description = "Read the API key from the first line of standard input")
     boolean keyFromStdin;
@@ -71,6 +78,9 @@ public final class ConfigCommand {
       ObjectNode context = contexts.with(name);
       if (server != null) {
         context.put("url", server);
+      }
+      if (registryUrl != null) {
+        context.put("registry-url", registryUrl);
       }
       if (keyFromStdin) {
         String key =
@@ -125,6 +135,7 @@ public final class ConfigCommand {
                 .put("name", n)
                 .put("current", n.equals(current) ? "*" : "")
                 .put("url", c.path("url").asText(""))
+                .put("registry_url", c.path("registry-url").asText(""))
                 .put("api_key", c.hasNonNull("api-key") ? "set" : "unset"));
       }
       output
@@ -136,6 +147,7 @@ public final class ConfigCommand {
                   Printer.Column.of("current", "current"),
                   Printer.Column.of("name", "name"),
                   Printer.Column.of("url", "url"),
+                  Printer.Column.wide("registry url", "registry_url"),
                   Printer.Column.of("api key", "api_key")));
       return ExitCodes.OK;
     }

@@ -29,11 +29,14 @@ public final class RoutesCommand extends LanesCommand {
           Printer.Column.of("lanes", "lanes"),
           Printer.Column.of("port", "port"));
 
+  static final int DEFAULT_PORT = 8081;
+
   @Option(
       names = "--registry",
       paramLabel = "URL",
       description =
-          "The registry's URL (default: LANES_REGISTRY_URL, else the API's host on port 8081)")
+          "The registry's URL (default: LANES_REGISTRY_URL, the context's registry-url, else"
+              + " the API's host on port 8081)")
   String registry;
 
   @Option(
@@ -48,15 +51,18 @@ public final class RoutesCommand extends LanesCommand {
 
   @Override
   public Integer call() {
-    String base = registryUrl();
+    Target.Source registry = registry();
+    String base = registry.value();
+    ApiClient.Outside outside = new ApiClient.Outside("the route registry", hint(registry));
     if (!watch) {
-      print(table(api().getAbsolute(base + "/v1/routes").path("services")));
+      print(table(api().getAbsolute(outside, base + "/v1/routes").path("services")));
       return ExitCodes.OK;
     }
     Map<String, JsonNode> services = new TreeMap<>();
     int[] seen = {0};
     api()
         .streamAbsolute(
+            outside,
             base + "/v1/routes/stream",
             null,
             e -> {
@@ -83,12 +89,33 @@ public final class RoutesCommand extends LanesCommand {
     return ExitCodes.OK;
   }
 
-  private String registryUrl() {
-    String url = registry != null ? registry : root().env().get("LANES_REGISTRY_URL");
-    if (url == null || url.isBlank()) {
-      URI api = URI.create(api().target().url());
-      url = api.getScheme() + "://" + api.getHost() + ":8081";
+  /**
+   * {@code --registry}, else {@code LANES_REGISTRY_URL} or the context's, else the API's host on
+   * port 8081 (where {@code make run} serves it).
+   */
+  private Target.Source registry() {
+    if (registry != null && !registry.isBlank()) {
+      return new Target.Source(stripSlash(registry), "--registry");
     }
+    Target target = api().target();
+    if (target.registry() != null) {
+      return target.registry();
+    }
+    URI api = URI.create(target.url());
+    return new Target.Source(
+        api.getScheme() + "://" + api.getHost() + ":" + DEFAULT_PORT,
+        "the API's host (" + target.url() + ") on port " + DEFAULT_PORT);
+  }
+
+  /** Where the URL came from, and the ways to give another. */
+  private static String hint(Target.Source registry) {
+    return "the URL is "
+        + registry.from()
+        + "; give the registry's with --registry URL, LANES_REGISTRY_URL or"
+        + " lanes config set-context NAME --registry-url URL";
+  }
+
+  private static String stripSlash(String url) {
     return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
   }
 

@@ -74,7 +74,7 @@ public final class SelfDeployCommand extends LanesCommand {
 
   private ApiClient via(String lane) {
     Target t = api().target();
-    return new ApiClient(new Target(t.url(), t.apiKey(), t.context(), lane));
+    return new ApiClient(new Target(t.url(), t.apiKey(), t.context(), lane, t.registry()));
   }
 
   private String run(Instant deadline) throws InterruptedException {

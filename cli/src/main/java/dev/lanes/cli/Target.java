@@ -18,8 +18,14 @@ import java.util.Map;
  *
  * @param lane the lane API calls are routed to ({@code --via-lane}, sent as {@code x-lane}), or
  *     {@code null}
+ * @param registry the route registry's URL and where it came from, if configured: {@code
+ *     LANES_REGISTRY_URL}, else the context's {@code registry-url} when the context gave the URL
+ *     too; {@code null} for the API's host on port 8081
  */
-public record Target(String url, String apiKey, String context, String lane) {
+public record Target(String url, String apiKey, String context, String lane, Source registry) {
+
+  /** A configured value and where it was found, for errors that say how to change it. */
+  public record Source(String value, String from) {}
 
   static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
@@ -54,7 +60,23 @@ public record Target(String url, String apiKey, String context, String lane) {
     if (url == null) {
       url = "http://localhost:8080";
     }
-    return new Target(stripSlash(url), key, contextName, viaLane);
+    return new Target(
+        stripSlash(url), key, contextName, viaLane, registry(env, urlFlag, contextName, context));
+  }
+
+  private static Source registry(
+      Map<String, String> env, String urlFlag, String contextName, JsonNode context) {
+    String fromEnv = firstOf(env.get("LANES_REGISTRY_URL"));
+    if (fromEnv != null) {
+      return new Source(stripSlash(fromEnv), "LANES_REGISTRY_URL");
+    }
+    // a context's registry belongs to its platform: not to one named by --url or LANES_URL
+    boolean urlFromContext = firstOf(urlFlag, env.get("LANES_URL")) == null;
+    String fromContext =
+        context == null || !urlFromContext ? null : firstOf(text(context, "registry-url"));
+    return fromContext == null
+        ? null
+        : new Source(stripSlash(fromContext), "the registry-url of context " + contextName);
   }
 
   static ObjectNode readConfig(Path file) {
@@ -110,6 +132,14 @@ public record Target(String url, String apiKey, String context, String lane) {
   @Override
   public String toString() {
     // never the key
-    return "Target[url=" + url + ", context=" + context + ", lane=" + lane + "]";
+    return "Target[url="
+        + url
+        + ", context="
+        + context
+        + ", lane="
+        + lane
+        + ", registry="
+        + registry
+        + "]";
   }
 }

@@ -242,4 +242,68 @@ class FlowCommandsTest {
     assertThat(event.path("type").asText()).isEqualTo("dev.lanes.lane.created");
     assertThat(followed[0].out().lines()).hasSize(1);
   }
+
+  @Test
+  void routesFromADeadRegistrySayWhichUrlAndHowToSetItAndExitOne() {
+    Map<String, String> env = new HashMap<>(platform.env());
+    env.put("LANES_REGISTRY_URL", "http://127.0.0.1:1/");
+
+    for (String[] args : new String[][] {{"routes"}, {"routes", "--watch"}}) {
+      CliHarness.Run run = CliHarness.lanesWith(env, args);
+
+      assertThat(run.exit()).as(String.join(" ", args)).isEqualTo(ExitCodes.FAILED);
+      assertThat(run.err())
+          .startsWith(
+              "error: cannot reach the route registry at http://127.0.0.1:1/v1/routes"
+                  + (args.length > 1 ? "/stream" : "")
+                  + " (connection refused or timed out); the URL is LANES_REGISTRY_URL; give the"
+                  + " registry's with --registry URL, LANES_REGISTRY_URL or lanes config"
+                  + " set-context NAME --registry-url URL")
+          .doesNotContain("Exception");
+    }
+  }
+
+  @Test
+  void routesWithoutAConfiguredRegistryTryTheApisHostOnPort8081() {
+    Map<String, String> env = new HashMap<>(platform.env());
+    env.put("LANES_URL", "http://nothing.invalid:8080");
+
+    CliHarness.Run run = CliHarness.lanesWith(env, "routes");
+
+    assertThat(run.exit()).isEqualTo(ExitCodes.FAILED);
+    assertThat(run.err())
+        .startsWith(
+            "error: cannot reach the route registry at http://nothing.invalid:8081/v1/routes")
+        .contains("the URL is the API's host (http://nothing.invalid:8080) on port 8081");
+  }
+
+  @Test
+  void routesReadTheRegistryOfTheFlagTheEnvironmentOrTheContext() {
+    String registry = "http://127.0.0.1:" + platform.registryPort();
+    Map<String, String> fromEnv = new HashMap<>(platform.env());
+    fromEnv.put("LANES_REGISTRY_URL", registry);
+    CliHarness.Run viaEnv = CliHarness.lanesWith(fromEnv, "routes");
+    assertThat(viaEnv.exit()).as(viaEnv.err()).isZero();
+
+    fromEnv.put("LANES_REGISTRY_URL", "http://127.0.0.1:1");
+    CliHarness.Run flagWins = CliHarness.lanesWith(fromEnv, "routes", "--registry", registry);
+    assertThat(flagWins.exit()).as(flagWins.err()).isZero();
+
+    Map<String, String> fromContext = new HashMap<>(platform.env());
+    fromContext.remove("LANES_URL");
+    fromContext.put("LANES_CONFIG", dir.resolve("routes-config.yaml").toString());
+    CliHarness.Run set =
+        CliHarness.lanesWith(
+            fromContext,
+            "config",
+            "set-context",
+            "here",
+            "--server",
+            platform.url(),
+            "--registry-url",
+            registry);
+    assertThat(set.exit()).as(set.err()).isZero();
+    CliHarness.Run viaContext = CliHarness.lanesWith(fromContext, "routes");
+    assertThat(viaContext.exit()).as(viaContext.err()).isZero();
+  }
 }
