@@ -124,7 +124,22 @@ public final class LanesPlatform implements AutoCloseable {
                   System.out.println("Lanes stopped.");
                 },
                 "lanes-shutdown"));
+    stopOnInterrupt();
     platform.printBanner(System.out);
+  }
+
+  /**
+   * Ctrl-C is how a user stops {@code make run}: a clean stop (the shutdown hook runs as for any
+   * exit) that ends with status 0, not the 130 of a process killed by SIGINT, which make reports as
+   * {@code Error 130}.
+   */
+  @SuppressWarnings("restriction")
+  private static void stopOnInterrupt() {
+    try {
+      sun.misc.Signal.handle(new sun.misc.Signal("INT"), signal -> System.exit(0));
+    } catch (IllegalArgumentException e) {
+      // no SIGINT here (some embedded JVMs): the JVM's own handling stays
+    }
   }
 
   /** Starts every service; blocking. Whatever started is stopped again if a later step fails. */

@@ -58,6 +58,7 @@ public final class BuildServiceVerticle extends VerticleBase {
   private SharedIndexInformer<Job> jobInformer;
   private SharedIndexInformer<Pod> podInformer;
   private Subscription commands;
+  private BuildDispatcher dispatcher;
 
   public BuildServiceVerticle(
       BuildServiceConfig config, DbConfig db, KubernetesClient kube, Messaging messaging) {
@@ -177,6 +178,7 @@ public final class BuildServiceVerticle extends VerticleBase {
   }
 
   private void dispatchEvery(BuildDispatcher dispatcher) {
+    this.dispatcher = dispatcher;
     dispatcher.kick();
     vertx.setPeriodic(tuning.dispatchEvery().toMillis(), id -> dispatcher.kick());
   }
@@ -194,6 +196,9 @@ public final class BuildServiceVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    if (dispatcher != null) {
+      dispatcher.stop();
+    }
     Future<Void> unsubscribed = commands == null ? Future.succeededFuture() : commands.cancel();
     return leadership
         .close()

@@ -43,6 +43,7 @@ public final class BuildDispatcher {
   private final Clock clock;
   private boolean dispatching;
   private boolean again;
+  private boolean stopped;
 
   public BuildDispatcher(
       BuildTransitions transitions,
@@ -60,6 +61,9 @@ public final class BuildDispatcher {
 
   /** Dispatches now, or once more after the dispatch under way. Call on the verticle's context. */
   public void kick() {
+    if (stopped) {
+      return;
+    }
     if (dispatching) {
       again = true;
       return;
@@ -70,13 +74,22 @@ public final class BuildDispatcher {
         .onComplete(
             done -> {
               dispatching = false;
-              if (done.failed()) {
+              if (done.failed() && !stopped) {
                 LOG.warn("dispatching builds: {}", done.cause().toString());
+              } else if (done.failed()) {
+                // the service is stopping and its pool closed under the dispatch under way: what
+                // a crash at this point would leave, and no fault worth a warning on Ctrl-C
+                LOG.debug("dispatch ended by the stop: {}", done.cause().toString());
               }
               if (again) {
                 kick();
               }
             });
+  }
+
+  /** No more dispatches: the service is stopping. Call on the verticle's context. */
+  public void stop() {
+    stopped = true;
   }
 
   private Future<Void> dispatch() {
