@@ -114,6 +114,10 @@ class SandboxDiscoveryTest {
     Result describe = kubectl("describe", "deployment", "web-dev", "-n", "prod");
     assertThat(describe.exit()).as(describe.err()).isZero();
     assertThat(describe.out()).contains("registry.local/web:abc1234");
+    String pod = client.pods().inNamespace("prod").list().getItems().get(0).getMetadata().getName();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> kubectl("logs", pod, "-n", "prod").out().contains("sandbox: started"));
     Result version = kubectl("version", "-o", "json");
     assertThat(version.exit()).as(version.err()).isZero();
     assertThat(version.out()).contains("\"serverVersion\"");
