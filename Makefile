@@ -10,7 +10,7 @@ SOURCES := $(shell find . -path ./.git -prune -o -path '*/target' -prune -o -pat
 NPM ?= npm
 PYTHON ?= python3
 
-.PHONY: run run-distributed test test-java test-sdk-python test-sdk-typescript build fmt clean
+.PHONY: run run-distributed test test-java test-openapi test-sdk-python test-sdk-typescript build fmt clean
 .PHONY: deploy self-deploy release undeploy status latest-build
 
 LANES ?= bin/lanes
@@ -26,11 +26,18 @@ run: $(PLATFORM_JAR)
 run-distributed: $(PLATFORM_JAR)
 	@exec bin/run-distributed
 
-## test: build and run every test: the JVM modules (with the Java SDK), then the Python and TypeScript SDKs
-test: test-java test-sdk-python test-sdk-typescript
+## test: build and run every test: the JVM modules (with the Java SDK), the OpenAPI document's lint,
+## then the Python and TypeScript SDKs
+test: test-java test-openapi test-sdk-python test-sdk-typescript
 
 test-java:
 	$(MVN) $(MVN_FLAGS) verify
+
+## test-openapi: Redocly's linter on the OpenAPI document, every warning an error
+## (api-gateway/openapi-lint/redocly.yaml says what is switched off and why)
+test-openapi:
+	cd api-gateway/openapi-lint && $(NPM) ci --no-audit --no-fund --loglevel=error && \
+	  REDOCLY_TELEMETRY=off $(NPM) run --silent lint
 
 test-sdk-python:
 	cd sdk/python && $(PYTHON) -m unittest discover -s tests -t .
