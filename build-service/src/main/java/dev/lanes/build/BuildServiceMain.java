@@ -46,7 +46,8 @@ public final class BuildServiceMain {
             runtime.kube(),
             runtime.messaging(),
             BuildServiceVerticle.Tuning.DEFAULT,
-            runtime.leadership()),
+            runtime.leadership(),
+            runtime.registry()),
         http);
     return () -> {};
   }

@@ -164,7 +164,13 @@ public final class LanesPlatform implements AutoCloseable {
       vertx
           .deployVerticle(
               new BuildServiceVerticle(
-                  config.build().withAllowLocalGit(localGit), db, r.kube, messaging))
+                  config.build().withAllowLocalGit(localGit),
+                  db,
+                  r.kube,
+                  messaging,
+                  BuildServiceVerticle.Tuning.DEFAULT,
+                  dev.lanes.common.leader.Leadership.solo(),
+                  r.vertx.registry()))
           .await(60, TimeUnit.SECONDS);
       ReleaseServiceVerticle.Tuning releaseTuning =
           sandbox
@@ -177,7 +183,9 @@ public final class LanesPlatform implements AutoCloseable {
                   db,
                   r.kube,
                   messaging,
-                  releaseTuning))
+                  releaseTuning,
+                  dev.lanes.common.leader.Leadership.solo(),
+                  r.vertx.registry()))
           .await(60, TimeUnit.SECONDS);
       // last: commands find their consumers registered
       vertx

@@ -50,7 +50,8 @@ public final class ReleaseServiceMain {
             runtime.kube(),
             runtime.messaging(),
             ReleaseServiceVerticle.Tuning.DEFAULT,
-            runtime.leadership()),
+            runtime.leadership(),
+            runtime.registry()),
         http);
     return () -> {};
   }

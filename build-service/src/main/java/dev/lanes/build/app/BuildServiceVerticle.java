@@ -18,10 +18,15 @@ import dev.lanes.common.messaging.Channels;
 import dev.lanes.common.messaging.Messaging;
 import dev.lanes.common.messaging.ProcessedMessages;
 import dev.lanes.common.messaging.Subscription;
+import dev.lanes.common.metrics.OutcomeTimers;
+import dev.lanes.common.metrics.StatusGauges;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -37,6 +42,7 @@ import org.slf4j.LoggerFactory;
 public final class BuildServiceVerticle extends VerticleBase {
 
   public static final String CONSUMER_GROUP = "build-service";
+  private static final Duration COUNT_EVERY = Duration.ofSeconds(5);
   private static final Logger LOG = LoggerFactory.getLogger(BuildServiceVerticle.class);
 
   /** How often the service looks again, and how it retries; tests make it faster. */
@@ -52,6 +58,8 @@ public final class BuildServiceVerticle extends VerticleBase {
   private final Messaging messaging;
   private final Tuning tuning;
   private final Leadership leadership;
+  private final MeterRegistry registry;
+  private long countsTimer = -1;
   private Database db;
   private ProcessedMessages processed;
   private Blocking blocking;
@@ -85,6 +93,21 @@ public final class BuildServiceVerticle extends VerticleBase {
       Messaging messaging,
       Tuning tuning,
       Leadership leadership) {
+    this(config, db, kube, messaging, tuning, leadership, new SimpleMeterRegistry());
+  }
+
+  /**
+   * @param registry where the service's metrics go: the process's {@code /metrics}
+   */
+  public BuildServiceVerticle(
+      BuildServiceConfig config,
+      DbConfig db,
+      KubernetesClient kube,
+      Messaging messaging,
+      Tuning tuning,
+      Leadership leadership,
+      MeterRegistry registry) {
+    this.registry = registry;
     this.config = config;
     this.dbConfig = db;
     this.kube = kube;
@@ -99,7 +122,14 @@ public final class BuildServiceVerticle extends VerticleBase {
     // a command redelivered (Kafka delivers at least once) is handled once
     processed = ProcessedMessages.of(db);
     blocking = new Blocking(vertx, "lanes-build-io", 8);
-    BuildTransitions transitions = new BuildTransitions(db);
+    BuildTransitions transitions =
+        new BuildTransitions(
+            db,
+            new OutcomeTimers(
+                registry,
+                "lanes.build.duration",
+                "From a build request to its end (succeeded or failed), ref resolution and queue included"));
+    countStatuses(transitions);
     BuildJobs jobs = new BuildJobs(kube, config.namespace(), blocking);
     BuildPods pods = new BuildPods(kube, config.namespace(), blocking);
     BuildDispatcher dispatcher =
@@ -194,8 +224,31 @@ public final class BuildServiceVerticle extends VerticleBase {
     }
   }
 
+  /**
+   * Keeps the status gauges current: every replica counts (the same numbers), every {@link
+   * #COUNT_EVERY}.
+   */
+  private void countStatuses(BuildTransitions transitions) {
+    StatusGauges gauges =
+        new StatusGauges(
+            registry,
+            "lanes.builds",
+            "Builds by status",
+            StatusGauges.names(dev.lanes.common.domain.BuildStatus.values()));
+    Gauge.builder("lanes.build.queue.length", () -> gauges.get("queued"))
+        .description("Builds waiting for a free build slot (BUILD_CONCURRENCY)")
+        .register(registry);
+    transitions.countByStatus().onSuccess(gauges::update);
+    countsTimer =
+        vertx.setPeriodic(
+            COUNT_EVERY.toMillis(), id -> transitions.countByStatus().onSuccess(gauges::update));
+  }
+
   @Override
   public Future<?> stop() {
+    if (countsTimer >= 0) {
+      vertx.cancelTimer(countsTimer);
+    }
     if (dispatcher != null) {
       dispatcher.stop();
     }

@@ -6,17 +6,21 @@ import dev.lanes.build.api.BuildRows;
 import dev.lanes.build.api.BuildSource;
 import dev.lanes.common.db.Database;
 import dev.lanes.common.domain.Build;
+import dev.lanes.common.metrics.OutcomeTimers;
 import dev.lanes.common.outbox.Outbox;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -36,6 +40,8 @@ public final class BuildTransitions {
   /** A build that has not ended, with what reconciliation needs. */
   public record Open(Build build, Instant dispatchedAt) {}
 
+  private static final String COUNT_BY_STATUS =
+      "select status, count(*) from builds group by status";
   private static final String EXTRA = ", source, force, resolved_ref, dispatched_at, attempts";
   private static final String PENDING =
       "select " + BuildRows.COLUMNS + EXTRA + " from builds where id = $1 and status = 'pending'";
@@ -87,9 +93,18 @@ public final class BuildTransitions {
           + " from builds where status in ('pending', 'queued', 'running') order by created_at";
 
   private final Database db;
+  private final OutcomeTimers durations;
 
   public BuildTransitions(Database db) {
+    this(db, null);
+  }
+
+  /**
+   * @param durations where ended builds' durations go, or {@code null}
+   */
+  public BuildTransitions(Database db, OutcomeTimers durations) {
     this.db = db;
+    this.durations = durations;
   }
 
   /** The build, if it still waits for its ref. */
@@ -129,7 +144,7 @@ public final class BuildTransitions {
 
   /** → failed, with why, and the log when there is one. */
   public Future<Optional<Build>> fail(UUID id, String message, BuildLog log) {
-    return change(FAIL, Tuple.of(id, message), log);
+    return change(FAIL, Tuple.of(id, message), log).onSuccess(b -> b.ifPresent(this::ended));
   }
 
   /** queued → running. */
@@ -139,7 +154,29 @@ public final class BuildTransitions {
 
   /** queued or running → succeeded, with the pushed digest and the log. */
   public Future<Optional<Build>> succeed(UUID id, String digest, BuildLog log) {
-    return change(SUCCEED, Tuple.of(id, digest), log);
+    return change(SUCCEED, Tuple.of(id, digest), log).onSuccess(b -> b.ifPresent(this::ended));
+  }
+
+  /** How long an ended build took, from its request to its end (queue and ref included). */
+  private void ended(Build b) {
+    if (durations != null && b.finishedAt() != null && b.createdAt() != null) {
+      durations.record(
+          b.status().name().toLowerCase(java.util.Locale.ROOT),
+          Duration.between(b.createdAt(), b.finishedAt()));
+    }
+  }
+
+  /** How many builds there are in each status (for the {@code lanes_builds} gauges). */
+  public Future<Map<String, Long>> countByStatus() {
+    return db.client()
+        .query(COUNT_BY_STATUS)
+        .execute()
+        .map(
+            rows -> {
+              Map<String, Long> counts = new HashMap<>();
+              rows.forEach(r -> counts.put(r.getString(0), r.getLong(1)));
+              return counts;
+            });
   }
 
   /** Saves the log of a build that already ended (a cancelled one). */

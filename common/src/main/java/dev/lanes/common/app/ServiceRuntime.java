@@ -120,6 +120,11 @@ public record ServiceRuntime(
     return metrics.vertx();
   }
 
+  /** The process's metrics, served on its {@code /metrics}. */
+  public io.micrometer.core.instrument.MeterRegistry registry() {
+    return metrics.registry();
+  }
+
   /** Leadership among this service's replicas, on the Lease {@code lanes-<service>}. */
   public LeaseLeadership leadership() {
     return new LeaseLeadership(kube, env.leader(), "lanes-" + service);

@@ -11,6 +11,8 @@ import dev.lanes.common.messaging.Channels;
 import dev.lanes.common.messaging.Messaging;
 import dev.lanes.common.messaging.ProcessedMessages;
 import dev.lanes.common.messaging.Subscription;
+import dev.lanes.common.metrics.OutcomeTimers;
+import dev.lanes.common.metrics.StatusGauges;
 import dev.lanes.release.api.LaneDeletion;
 import dev.lanes.release.api.ReleaseMessages;
 import dev.lanes.release.internal.ReleaseApplier;
@@ -22,6 +24,9 @@ import dev.lanes.release.k8s.ServiceSpec;
 import dev.lanes.release.store.ReleaseTransitions;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -39,6 +44,7 @@ import org.slf4j.LoggerFactory;
 public final class ReleaseServiceVerticle extends VerticleBase {
 
   public static final String CONSUMER_GROUP = "release-service";
+  private static final Duration COUNT_EVERY = Duration.ofSeconds(5);
   private static final Logger LOG = LoggerFactory.getLogger(ReleaseServiceVerticle.class);
 
   /** How often the service looks again; tests make it faster. */
@@ -58,6 +64,8 @@ public final class ReleaseServiceVerticle extends VerticleBase {
   private final Messaging messaging;
   private final Tuning tuning;
   private final Leadership leadership;
+  private final MeterRegistry registry;
+  private long countsTimer = -1;
   private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
   private Database db;
   private ProcessedMessages processed;
@@ -89,6 +97,21 @@ public final class ReleaseServiceVerticle extends VerticleBase {
       Messaging messaging,
       Tuning tuning,
       Leadership leadership) {
+    this(config, db, kube, messaging, tuning, leadership, new SimpleMeterRegistry());
+  }
+
+  /**
+   * @param registry where the service's metrics go: the process's {@code /metrics}
+   */
+  public ReleaseServiceVerticle(
+      ReleaseServiceConfig config,
+      DbConfig db,
+      KubernetesClient kube,
+      Messaging messaging,
+      Tuning tuning,
+      Leadership leadership,
+      MeterRegistry registry) {
+    this.registry = registry;
     this.config = config;
     this.dbConfig = db;
     this.kube = kube;
@@ -103,7 +126,14 @@ public final class ReleaseServiceVerticle extends VerticleBase {
     // a command redelivered (Kafka delivers at least once) is handled once
     processed = ProcessedMessages.of(db);
     blocking = new Blocking(vertx, "lanes-release-io", 8);
-    ReleaseTransitions transitions = new ReleaseTransitions(db);
+    ReleaseTransitions transitions =
+        new ReleaseTransitions(
+            db,
+            new OutcomeTimers(
+                registry,
+                "lanes.release.duration",
+                "From a revision's request until it is deployed or its rollout failed"));
+    countStatuses(transitions);
     ReleaseObjects objects = new ReleaseObjects(kube, config.namespace(), blocking);
     LaneDeletion lanes = new LaneDeletion(db, ReleaseMessages.RELEASE_SERVICE);
     RolloutTracker[] tracker = new RolloutTracker[1];
@@ -206,8 +236,31 @@ public final class ReleaseServiceVerticle extends VerticleBase {
         .onFailure(ReleaseServiceVerticle::warn);
   }
 
+  /**
+   * Keeps the status gauges current: every replica counts (the same numbers), every {@link
+   * #COUNT_EVERY}.
+   */
+  private void countStatuses(ReleaseTransitions transitions) {
+    StatusGauges gauges =
+        new StatusGauges(
+            registry,
+            "lanes.releases",
+            "Releases by status",
+            StatusGauges.names(dev.lanes.common.domain.ReleaseStatus.values()));
+    Gauge.builder("lanes.rollouts.in.progress", () -> gauges.get("progressing"))
+        .description("Releases whose rollout is under way")
+        .register(registry);
+    transitions.countByStatus().onSuccess(gauges::update);
+    countsTimer =
+        vertx.setPeriodic(
+            COUNT_EVERY.toMillis(), id -> transitions.countByStatus().onSuccess(gauges::update));
+  }
+
   @Override
   public Future<?> stop() {
+    if (countsTimer >= 0) {
+      vertx.cancelTimer(countsTimer);
+    }
     Future<Void> unsubscribed = commands == null ? Future.succeededFuture() : commands.cancel();
     return leadership
         .close()

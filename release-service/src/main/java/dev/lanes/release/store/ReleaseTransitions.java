@@ -6,6 +6,7 @@ import dev.lanes.common.db.Rows;
 import dev.lanes.common.domain.App;
 import dev.lanes.common.domain.Release;
 import dev.lanes.common.domain.ReleaseStatus;
+import dev.lanes.common.metrics.OutcomeTimers;
 import dev.lanes.common.outbox.Outbox;
 import dev.lanes.release.api.ReleaseMessages;
 import dev.lanes.release.api.ReleaseRows;
@@ -14,9 +15,12 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -55,10 +59,44 @@ public final class ReleaseTransitions {
           + ReleaseRows.COLUMNS
           + " from releases where status <> 'deleting' order by app, lane";
 
+  private static final String COUNT_BY_STATUS =
+      "select status, count(*) from releases group by status";
+
   private final Database db;
+  private final OutcomeTimers durations;
 
   public ReleaseTransitions(Database db) {
+    this(db, null);
+  }
+
+  /**
+   * @param durations where settled revisions' rollout durations go, or {@code null}
+   */
+  public ReleaseTransitions(Database db, OutcomeTimers durations) {
     this.db = db;
+    this.durations = durations;
+  }
+
+  /** How many releases there are in each status (for the {@code lanes_releases} gauges). */
+  public Future<Map<String, Long>> countByStatus() {
+    return db.client()
+        .query(COUNT_BY_STATUS)
+        .execute()
+        .map(
+            rows -> {
+              Map<String, Long> counts = new HashMap<>();
+              rows.forEach(r -> counts.put(r.getString(0), r.getLong(1)));
+              return counts;
+            });
+  }
+
+  /** A revision settled: how long from its request (the release's updated_at) until now. */
+  private void settled(Release r) {
+    if (durations != null && r.updatedAt() != null) {
+      durations.record(
+          r.status().name().toLowerCase(java.util.Locale.ROOT),
+          Duration.between(r.updatedAt(), Instant.now()));
+    }
   }
 
   /** The inputs of applying {@code revision}, unless it is no longer the current one. */
@@ -105,15 +143,19 @@ public final class ReleaseTransitions {
 
   /** pending or progressing → deployed: every pod of the revision is available. */
   public Future<Optional<Release>> deployed(UUID id, int revision) {
-    return set(id, revision, "deployed", null, "pending", "progressing");
+    return set(id, revision, "deployed", null, "pending", "progressing")
+        .onSuccess(r -> r.ifPresent(this::settled));
   }
 
   /** → failed, with why; also from deployed, when its Deployment was deleted under it. */
   public Future<Optional<Release>> failed(
       UUID id, int revision, String message, boolean evenIfDeployed) {
-    return evenIfDeployed
-        ? set(id, revision, "failed", message, "pending", "progressing", "deployed")
-        : set(id, revision, "failed", message, "pending", "progressing");
+    if (evenIfDeployed) {
+      // a deployed release whose Deployment went: not the end of a rollout, no duration
+      return set(id, revision, "failed", message, "pending", "progressing", "deployed");
+    }
+    return set(id, revision, "failed", message, "pending", "progressing")
+        .onSuccess(r -> r.ifPresent(this::settled));
   }
 
   private Future<Optional<Release>> set(
