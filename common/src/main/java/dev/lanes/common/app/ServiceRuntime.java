@@ -5,7 +5,9 @@ import dev.lanes.common.db.Database;
 import dev.lanes.common.db.Migrations;
 import dev.lanes.common.k8s.KubeClients;
 import dev.lanes.common.leader.LeaseLeadership;
+import dev.lanes.common.messaging.DeadLetters;
 import dev.lanes.common.messaging.Messaging;
+import dev.lanes.common.messaging.PgDeadLetters;
 import dev.lanes.common.messaging.Transports;
 import dev.lanes.common.metrics.LanesVertx;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -49,12 +51,21 @@ public record ServiceRuntime(
     closer.add(kube, kube::close);
     Messaging messaging = null;
     if (env.messaging() != null) {
+      // given-up messages: the topic lanes.dead-letters, the table dead_letters, /metrics
+      DeadLetters deadLetters =
+          DeadLetters.counted(
+              instance.registry(),
+              env.db() == null
+                  ? DeadLetters.LOG_ONLY
+                  : new PgDeadLetters(
+                      Database.pool(instance.vertx(), env.db(), 1, service + "-dead-letters")));
       Messaging m =
           Transports.create(
                   instance.vertx(),
                   env.messaging(),
                   service + "-" + env.leader().identity(),
-                  COMMAND_TIMEOUT)
+                  COMMAND_TIMEOUT,
+                  deadLetters)
               .await(60, TimeUnit.SECONDS);
       messaging = closer.add(m, () -> m.close().await(30, TimeUnit.SECONDS));
     }

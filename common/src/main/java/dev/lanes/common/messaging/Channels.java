@@ -12,5 +12,11 @@ public final class Channels {
   /** Status events of builds, releases and lanes, for every subscriber. */
   public static final String EVENTS = "lanes.events";
 
+  /**
+   * Messages a consumer gave up (Kafka only: the JSON of a {@code DeadLetter}, keyed like the
+   * original); every transport also records them in the table {@code dead_letters}.
+   */
+  public static final String DEAD_LETTERS = "lanes.dead-letters";
+
   private Channels() {}
 }

@@ -19,13 +19,31 @@ import java.util.regex.Pattern;
  * @param replicationFactor replicas of each partition of the topics Lanes creates
  * @param topicPrefix put before every topic and consumer group name, so that several Lanes
  *     installations can share one Kafka cluster; empty by default
+ * @param retryLimit attempts a consumer gives a message that fails transiently before it gives it
+ *     up as a dead letter ({@link RetryPolicy#limit()})
  */
 public record MessagingConfig(
     Transport transport,
     String bootstrapServers,
     int partitions,
     short replicationFactor,
-    String topicPrefix) {
+    String topicPrefix,
+    int retryLimit) {
+
+  public MessagingConfig(
+      Transport transport,
+      String bootstrapServers,
+      int partitions,
+      short replicationFactor,
+      String topicPrefix) {
+    this(
+        transport,
+        bootstrapServers,
+        partitions,
+        replicationFactor,
+        topicPrefix,
+        RetryPolicy.DEFAULT_LIMIT);
+  }
 
   /** The transports {@link Transports#create} can build. */
   public enum Transport {
@@ -75,6 +93,15 @@ public record MessagingConfig(
           "",
           "Put before every topic and consumer group name, e.g. 'staging.'; empty by default.");
 
+  public static final ConfigKey<Integer> MESSAGE_RETRY_LIMIT =
+      ConfigKey.integer(
+          "MESSAGE_RETRY_LIMIT",
+          RetryPolicy.DEFAULT_LIMIT,
+          1,
+          1_000,
+          "Attempts a consumer gives a command that fails transiently (200 ms between the first"
+              + " two, doubling, at most 30 s) before it gives it up as a dead letter.");
+
   /** Every key this record reads, in the order docs/configuration.md lists them. */
   public static final List<ConfigKey<?>> KEYS =
       List.of(
@@ -82,7 +109,8 @@ public record MessagingConfig(
           KAFKA_BOOTSTRAP_SERVERS,
           KAFKA_PARTITIONS,
           KAFKA_REPLICATION_FACTOR,
-          KAFKA_TOPIC_PREFIX);
+          KAFKA_TOPIC_PREFIX,
+          MESSAGE_RETRY_LIMIT);
 
   /** The event bus, for tests and the all-in-one platform. */
   public static final MessagingConfig LOCAL_DEFAULT =
@@ -98,6 +126,7 @@ public record MessagingConfig(
     Integer partitions = reader.get(KAFKA_PARTITIONS);
     Integer replicas = reader.get(KAFKA_REPLICATION_FACTOR);
     String prefix = reader.get(KAFKA_TOPIC_PREFIX);
+    Integer retryLimit = reader.get(MESSAGE_RETRY_LIMIT);
     if (transport == Transport.KAFKA && servers == null) {
       reader.problem(
           "KAFKA_BOOTSTRAP_SERVERS: must be set when LANES_MESSAGING=kafka (Kafka brokers,"
@@ -114,7 +143,8 @@ public record MessagingConfig(
         servers == null ? null : servers.trim(),
         partitions == null ? 6 : partitions,
         replicas == null ? 1 : replicas.shortValue(),
-        prefix == null ? "" : prefix.trim());
+        prefix == null ? "" : prefix.trim(),
+        retryLimit == null ? RetryPolicy.DEFAULT_LIMIT : retryLimit);
   }
 
   /**
@@ -135,6 +165,7 @@ public record MessagingConfig(
   }
 
   public MessagingConfig withTopicPrefix(String prefix) {
-    return new MessagingConfig(transport, bootstrapServers, partitions, replicationFactor, prefix);
+    return new MessagingConfig(
+        transport, bootstrapServers, partitions, replicationFactor, prefix, retryLimit);
   }
 }

@@ -23,10 +23,31 @@ public final class Transports {
    */
   public static Future<Messaging> create(
       Vertx vertx, MessagingConfig config, String clientId, Duration commandTimeout) {
+    return create(vertx, config, clientId, commandTimeout, DeadLetters.LOG_ONLY);
+  }
+
+  /**
+   * As {@link #create(Vertx, MessagingConfig, String, Duration)}, recording the messages its
+   * consumers give up into {@code deadLetters} (and on Kafka the topic {@link
+   * Channels#DEAD_LETTERS} as well).
+   */
+  public static Future<Messaging> create(
+      Vertx vertx,
+      MessagingConfig config,
+      String clientId,
+      Duration commandTimeout,
+      DeadLetters deadLetters) {
     return switch (config.transport()) {
-      case LOCAL -> Future.succeededFuture(new EventBusMessaging(vertx, commandTimeout));
+      case LOCAL ->
+          Future.succeededFuture(
+              new EventBusMessaging(
+                  vertx,
+                  commandTimeout,
+                  RetryPolicy.DEFAULT.withLimit(config.retryLimit()),
+                  deadLetters));
       case KAFKA ->
-          KafkaMessaging.start(vertx, KafkaOptions.of(config, clientId, commandTimeout))
+          KafkaMessaging.start(
+                  vertx, KafkaOptions.of(config, clientId, commandTimeout), deadLetters)
               .<Messaging>map(m -> m);
     };
   }

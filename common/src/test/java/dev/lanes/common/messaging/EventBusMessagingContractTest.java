@@ -9,6 +9,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** The contract on the Vert.x event bus, where a send waits for the consumer's answer. */
@@ -16,7 +18,13 @@ class EventBusMessagingContractTest extends MessagingContract {
 
   @Override
   Future<Messaging> newMessaging(Vertx vertx) {
-    return Future.succeededFuture(new EventBusMessaging(vertx, Duration.ofSeconds(2)));
+    return Future.succeededFuture(
+        new EventBusMessaging(vertx, Duration.ofSeconds(2), FAST_RETRY, recorder));
+  }
+
+  @Override
+  List<String> otherKeysSharingTheQueueOf(String key, int count) {
+    return java.util.stream.IntStream.range(0, count).mapToObj(i -> key + "-other" + i).toList();
   }
 
   @Override
@@ -36,15 +44,40 @@ class EventBusMessagingContractTest extends MessagingContract {
   }
 
   @Test
-  void aFailingHandlerFailsTheSend() {
+  void aCommandIsAnsweredOnlyOnceItWasHandledOrGivenUp() {
+    AtomicInteger attempts = new AtomicInteger();
     done(
         messaging.consume(
             Channels.BUILD_COMMANDS,
             "build-service",
-            m -> Future.failedFuture(new IllegalStateException("busy"))));
+            m ->
+                Future.failedFuture(
+                    new java.net.ConnectException("refused " + attempts.incrementAndGet()))));
 
-    assertThatThrownBy(() -> done(messaging.send(Channels.BUILD_COMMANDS, command("web", 1))))
-        .hasMessageContaining("busy");
+    done(messaging.send(Channels.BUILD_COMMANDS, command("web", 1)));
+
+    assertThat(attempts.get()).isEqualTo(FAST_RETRY.limit());
+    assertThat(deadLetters)
+        .singleElement()
+        .satisfies(l -> assertThat(l.error()).isEqualTo("refused 5"));
+  }
+
+  @Test
+  void aMalformedCommandIsADeadLetterWithItsBytes() {
+    done(sendMalformed(Channels.BUILD_COMMANDS, "web"));
+
+    // no consumer yet: the malformed one is refused; with one, it is recorded
+    done(messaging.consume(Channels.BUILD_COMMANDS, "build-service", new Recorder()));
+    done(sendMalformed(Channels.BUILD_COMMANDS, "web"));
+
+    assertThat(deadLetters)
+        .singleElement()
+        .satisfies(
+            l -> {
+              assertThat(l.messageId()).isNull();
+              assertThat(l.attempts()).isZero();
+              assertThat(l.record().getString("value")).isEqualTo("not a cloud event");
+            });
   }
 
   @Test

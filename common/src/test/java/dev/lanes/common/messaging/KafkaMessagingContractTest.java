@@ -45,9 +45,6 @@ import org.junit.jupiter.api.Test;
 class KafkaMessagingContractTest extends MessagingContract {
 
   private static final AtomicInteger TESTS = new AtomicInteger();
-  private static final KafkaOptions.Backoff FAST_RETRY =
-      new KafkaOptions.Backoff(Duration.ofMillis(20), Duration.ofMillis(200));
-
   private static TestKafka kafka;
   private static KafkaProducer<String, String> rawProducer;
   private static Admin admin;
@@ -73,7 +70,28 @@ class KafkaMessagingContractTest extends MessagingContract {
   @Override
   Future<Messaging> newMessaging(Vertx vertx) {
     prefix = "t" + TESTS.incrementAndGet() + ".";
-    return KafkaMessaging.start(vertx, options(prefix)).map(m -> m);
+    return KafkaMessaging.start(vertx, options(prefix), recorder).map(m -> m);
+  }
+
+  /** Keys the default partitioner puts on {@code key}'s partition of the tests' 3. */
+  @Override
+  List<String> otherKeysSharingTheQueueOf(String key, int count) {
+    int partition = partitionOf(key);
+    List<String> keys = new ArrayList<>();
+    for (int i = 0; keys.size() < count; i++) {
+      String candidate = "app" + i;
+      if (!candidate.equals(key) && partitionOf(candidate) == partition) {
+        keys.add(candidate);
+      }
+    }
+    return keys;
+  }
+
+  private static int partitionOf(String key) {
+    byte[] bytes = key.getBytes(StandardCharsets.UTF_8);
+    return org.apache.kafka.common.utils.Utils.toPositive(
+            org.apache.kafka.common.utils.Utils.murmur2(bytes))
+        % 3;
   }
 
   private static KafkaOptions options(String prefix) {
@@ -129,7 +147,7 @@ class KafkaMessagingContractTest extends MessagingContract {
               int n = m.data().getInteger("n");
               attempts.add(n);
               if (n == 0 && failuresLeft.getAndDecrement() > 0) {
-                return Future.failedFuture(new IllegalStateException("not yet"));
+                return Future.failedFuture(new java.net.ConnectException("not yet"));
               }
               return Future.succeededFuture();
             }));
@@ -176,6 +194,36 @@ class KafkaMessagingContractTest extends MessagingContract {
 
     await().atMost(WAIT).until(() -> committed(prefix + "build-service") == 2);
     assertThat(recorder.numbers()).containsExactly(1);
+  }
+
+  @Test
+  void aMalformedCommandIsCommittedAndProducedToTheDeadLetterTopic() {
+    BuildHandler handler = new BuildHandler();
+    done(messaging.consume(Channels.BUILD_COMMANDS, "build-service", handler));
+    String good = java.util.UUID.randomUUID().toString();
+
+    done(messaging.send(Channels.BUILD_COMMANDS, buildRequested("web", "not-a-uuid")));
+    done(messaging.send(Channels.BUILD_COMMANDS, buildRequested("web", good)));
+
+    await().atMost(WAIT).until(() -> committed(prefix + "build-service") == 2);
+    assertThat(handler.handled).containsExactly("web/" + good);
+    ConsumerRecord<String, byte[]> record = readFirst(prefix + Channels.DEAD_LETTERS);
+    assertThat(record.key()).isEqualTo("web");
+    JsonObject letter = new JsonObject(new String(record.value(), StandardCharsets.UTF_8));
+    assertThat(letter.getString("consumer")).isEqualTo("build-service");
+    assertThat(letter.getString("channel")).isEqualTo(Channels.BUILD_COMMANDS);
+    assertThat(letter.getInteger("attempts")).isEqualTo(1);
+    assertThat(letter.getJsonObject("error").getString("class"))
+        .isEqualTo(MalformedMessage.class.getName());
+    assertThat(letter.getJsonObject("error").getString("message")).contains("build_id");
+    JsonObject original = letter.getJsonObject("record");
+    assertThat(original.getString("topic")).isEqualTo(prefix + Channels.BUILD_COMMANDS);
+    assertThat(original.getLong("offset")).isZero();
+    assertThat(original.getString("key")).isEqualTo("web");
+    assertThat(original.getJsonObject("headers").getString("ce_type"))
+        .isEqualTo("dev.lanes.build.requested");
+    assertThat(new JsonObject(original.getString("value")).getJsonObject("data"))
+        .isEqualTo(new JsonObject().put("build_id", "not-a-uuid"));
   }
 
   @Test

@@ -24,11 +24,33 @@ abstract class MessagingContract {
 
   static final Duration WAIT = Duration.ofSeconds(20);
 
+  /** 20 ms, doubling, at most 200 ms; five attempts in all. */
+  static final RetryPolicy FAST_RETRY =
+      new RetryPolicy(Duration.ofMillis(20), Duration.ofMillis(200), 5);
+
   Vertx vertx;
   Messaging messaging;
 
-  /** A started transport on {@code vertx}, isolated from the other tests. */
+  /** What the transport gave up; {@link #recorder} records into it. */
+  final List<DeadLetter> deadLetters = new CopyOnWriteArrayList<>();
+
+  final DeadLetters recorder =
+      letter -> {
+        deadLetters.add(letter);
+        return Future.succeededFuture();
+      };
+
+  /**
+   * A started transport on {@code vertx}, isolated from the other tests, retrying with {@link
+   * #FAST_RETRY} and giving messages up to {@link #recorder}.
+   */
   abstract Future<Messaging> newMessaging(Vertx vertx);
+
+  /**
+   * {@code count} keys other than {@code key} whose commands share its queue: the same Kafka
+   * partition (the event bus queues per key, so any other key).
+   */
+  abstract List<String> otherKeysSharingTheQueueOf(String key, int count);
 
   /** Puts something that is not a CloudEvent on {@code channel}, keyed by {@code key}. */
   abstract Future<Void> sendMalformed(String channel, String key);
@@ -171,6 +193,127 @@ abstract class MessagingContract {
 
     await().atMost(WAIT).until(() -> !recorder.messages.isEmpty());
     assertThat(recorder.messages).containsExactly(good);
+  }
+
+  /** A build command as the gateway writes it, with {@code build_id} as given. */
+  static Message buildRequested(String app, String buildId) {
+    return Message.of(
+        "dev.lanes.build.requested",
+        "/lanes/api-gateway",
+        buildId,
+        app,
+        new JsonObject().put("build_id", buildId));
+  }
+
+  /** Parses {@code build_id} as the build-service does, and remembers what it handled. */
+  static final class BuildHandler implements MessageHandler {
+    final List<String> handled = new CopyOnWriteArrayList<>();
+    final AtomicInteger calls = new AtomicInteger();
+
+    @Override
+    public Future<Void> handle(Message message) {
+      calls.incrementAndGet();
+      MalformedMessage.uuid(message, "build_id");
+      handled.add(message.partitionKey() + "/" + message.data().getString("build_id"));
+      return Future.succeededFuture();
+    }
+  }
+
+  @Test
+  void aMalformedCommandIsDeadLetteredAtOnceAndTheCommandsBehindItOnItsQueueGoOn() {
+    BuildHandler handler = new BuildHandler();
+    done(messaging.consume(Channels.BUILD_COMMANDS, "build-service", handler));
+    List<String> apps = new ArrayList<>(List.of("web"));
+    apps.addAll(otherKeysSharingTheQueueOf("web", 3));
+    List<String> expected = new ArrayList<>();
+
+    Message poison = buildRequested("web", "not-a-uuid");
+    messaging.send(Channels.BUILD_COMMANDS, poison);
+    long start = System.nanoTime();
+    for (String app : apps) {
+      String id = java.util.UUID.randomUUID().toString();
+      expected.add(app + "/" + id);
+      messaging.send(Channels.BUILD_COMMANDS, buildRequested(app, id));
+    }
+
+    // promptly: well within the first retry's backoff would be, had the failure been retried
+    await().atMost(WAIT).until(() -> handler.handled.size() == expected.size());
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    assertThat(handler.handled).containsExactlyInAnyOrderElementsOf(expected);
+    await().atMost(WAIT).until(() -> !deadLetters.isEmpty());
+    DeadLetter letter = deadLetters.get(0);
+    assertThat(deadLetters).hasSize(1);
+    assertThat(letter.messageId()).isEqualTo(poison.id());
+    assertThat(letter.consumer()).isEqualTo("build-service");
+    assertThat(letter.channel()).isEqualTo(Channels.BUILD_COMMANDS);
+    assertThat(letter.key()).isEqualTo("web");
+    assertThat(letter.attempts()).isEqualTo(1);
+    assertThat(letter.errorClass()).isEqualTo(MalformedMessage.class.getName());
+    assertThat(letter.error()).contains("build_id").contains("not-a-uuid");
+    assertThat(letter.record().getString("value")).contains("not-a-uuid");
+    assertThat(handler.calls.get()).isEqualTo(expected.size() + 1);
+  }
+
+  @Test
+  void aTransientFailureIsRetriedWithBackoffAndSucceeds() {
+    List<Long> attempts = new CopyOnWriteArrayList<>();
+    done(
+        messaging.consume(
+            Channels.BUILD_COMMANDS,
+            "build-service",
+            m -> {
+              attempts.add(System.nanoTime());
+              return attempts.size() <= 3
+                  ? Future.failedFuture(new java.net.ConnectException("connection refused"))
+                  : Future.succeededFuture();
+            }));
+
+    messaging.send(Channels.BUILD_COMMANDS, command("web", 1));
+
+    await().atMost(WAIT).until(() -> attempts.size() == 4);
+    // 20 ms, 40 ms, 80 ms: each wait at least the one before, doubled
+    List<Long> gaps = new ArrayList<>();
+    for (int i = 1; i < attempts.size(); i++) {
+      gaps.add(Duration.ofNanos(attempts.get(i) - attempts.get(i - 1)).toMillis());
+    }
+    assertThat(gaps.get(0)).isGreaterThanOrEqualTo(19);
+    assertThat(gaps.get(1)).isGreaterThanOrEqualTo(39);
+    assertThat(gaps.get(2)).isGreaterThanOrEqualTo(79);
+    assertThat(deadLetters).isEmpty();
+  }
+
+  @Test
+  void aTransientFailureThatNeverEndsIsDeadLetteredAfterTheLimitAndTheQueueGoesOn() {
+    AtomicInteger attempts = new AtomicInteger();
+    Recorder after = new Recorder();
+    done(
+        messaging.consume(
+            Channels.BUILD_COMMANDS,
+            "build-service",
+            m -> {
+              if (m.data().getInteger("n") == 0) {
+                attempts.incrementAndGet();
+                return Future.failedFuture(
+                    dev.lanes.common.error.ServerError.unavailable(
+                        dev.lanes.common.error.ErrorCode.DATABASE_UNAVAILABLE, "down", null));
+              }
+              return after.handle(m);
+            }));
+
+    messaging.send(Channels.BUILD_COMMANDS, command("web", 0));
+    messaging.send(Channels.BUILD_COMMANDS, command("web", 1));
+
+    await().atMost(WAIT).until(() -> after.messages.size() == 1);
+    assertThat(attempts.get()).isEqualTo(FAST_RETRY.limit());
+    assertThat(deadLetters)
+        .singleElement()
+        .satisfies(
+            l -> {
+              assertThat(l.attempts()).isEqualTo(FAST_RETRY.limit());
+              assertThat(l.errorClass())
+                  .isEqualTo(dev.lanes.common.error.ServerError.class.getName());
+              assertThat(l.error()).isEqualTo("down");
+            });
   }
 
   static List<Integer> range(int n) {

@@ -84,7 +84,10 @@ class OutboxRelayTest {
             m -> {
               String name = m.data().getString("name");
               if (failFirstOfA != null && name.equals("a1") && failFirstOfA.get()) {
-                return Future.failedFuture(new IllegalStateException("not yet"));
+                // transient: the consumer retries it; a permanent failure would be dead-lettered
+                return Future.failedFuture(
+                    dev.lanes.common.error.ServerError.unavailable(
+                        dev.lanes.common.error.ErrorCode.DATABASE_UNAVAILABLE, "not yet", null));
               }
               received.computeIfAbsent(m.subject(), k -> new CopyOnWriteArrayList<>()).add(name);
               return Future.succeededFuture();

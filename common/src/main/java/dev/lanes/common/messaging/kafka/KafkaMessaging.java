@@ -1,6 +1,8 @@
 package dev.lanes.common.messaging.kafka;
 
 import dev.lanes.common.messaging.Channels;
+import dev.lanes.common.messaging.DeadLetter;
+import dev.lanes.common.messaging.DeadLetters;
 import dev.lanes.common.messaging.Message;
 import dev.lanes.common.messaging.MessageHandler;
 import dev.lanes.common.messaging.Messaging;
@@ -13,6 +15,7 @@ import io.vertx.kafka.admin.KafkaAdminClient;
 import io.vertx.kafka.admin.NewTopic;
 import io.vertx.kafka.client.consumer.KafkaReadStream;
 import io.vertx.kafka.client.producer.KafkaWriteStream;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +26,9 @@ import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -42,7 +47,8 @@ import org.slf4j.LoggerFactory;
  *       (idempotent producer, {@code acks=all}), and fail after {@link KafkaOptions#sendTimeout()}.
  *   <li>{@link #consume} joins consumer group {@code group}: each command reaches one member, per
  *       partition in order and one at a time, at least once (offsets are committed after the
- *       handler succeeded; a failed message is retried, never skipped). A new group starts at the
+ *       handler succeeded, or after the message was given up as a dead letter: a permanent failure
+ *       at once, a transient one after the retry policy's last attempt). A new group starts at the
  *       earliest record, so commands sent while no consumer ran are handled once one starts.
  *   <li>{@link #subscribe} receives every event published after its future succeeded.
  * </ul>
@@ -54,7 +60,11 @@ public final class KafkaMessaging implements Messaging {
 
   private static final Logger LOG = LoggerFactory.getLogger(KafkaMessaging.class);
   private static final List<String> CHANNELS =
-      List.of(Channels.BUILD_COMMANDS, Channels.RELEASE_COMMANDS, Channels.EVENTS);
+      List.of(
+          Channels.BUILD_COMMANDS,
+          Channels.RELEASE_COMMANDS,
+          Channels.EVENTS,
+          Channels.DEAD_LETTERS);
   private static final AtomicInteger CLIENTS = new AtomicInteger();
 
   private final Vertx vertx;
@@ -63,22 +73,34 @@ public final class KafkaMessaging implements Messaging {
   private final KafkaAdminClient admin;
   private final Map<String, Future<Void>> topics = new ConcurrentHashMap<>();
   private final Set<Subscription> subscriptions = ConcurrentHashMap.newKeySet();
+  private final DeadLetters deadLetters;
 
-  private KafkaMessaging(Vertx vertx, KafkaOptions options) {
+  private KafkaMessaging(Vertx vertx, KafkaOptions options, DeadLetters deadLetters) {
     this.vertx = vertx;
     this.options = options;
     this.producer =
         KafkaWriteStream.create(
             vertx, producerConfig(options), new StringSerializer(), new ByteArraySerializer());
     this.admin = KafkaAdminClient.create(vertx, adminConfig(options));
+    // the topic first: a dead letter the table has is on the topic too
+    this.deadLetters = DeadLetters.all(List.of(this::produceDeadLetter, deadLetters));
+  }
+
+  /** Dead letters go to the topic {@link Channels#DEAD_LETTERS} only. */
+  public static Future<KafkaMessaging> start(Vertx vertx, KafkaOptions options) {
+    return start(vertx, options, DeadLetters.LOG_ONLY);
   }
 
   /**
    * Connects to Kafka and creates the topics of {@link Channels} that do not exist yet; succeeds
    * once they exist.
+   *
+   * @param deadLetters where given-up messages are recorded besides the topic {@link
+   *     Channels#DEAD_LETTERS} (the table {@code dead_letters})
    */
-  public static Future<KafkaMessaging> start(Vertx vertx, KafkaOptions options) {
-    KafkaMessaging messaging = new KafkaMessaging(vertx, options);
+  public static Future<KafkaMessaging> start(
+      Vertx vertx, KafkaOptions options, DeadLetters deadLetters) {
+    KafkaMessaging messaging = new KafkaMessaging(vertx, options, deadLetters);
     List<Future<Void>> created = CHANNELS.stream().map(messaging::topicFor).toList();
     return Future.all(created)
         .map(messaging)
@@ -107,7 +129,12 @@ public final class KafkaMessaging implements Messaging {
                     caller,
                     () ->
                         KafkaReceiver.member(
-                            consumer(groupConfig(groupId)), topic, groupId, handler, options)));
+                            consumer(groupConfig(groupId)),
+                            topic,
+                            groupId,
+                            handler,
+                            options,
+                            new KafkaReceiver.Sink(channel, group, deadLetters))));
   }
 
   /**
@@ -129,7 +156,11 @@ public final class KafkaMessaging implements Messaging {
                     caller,
                     () ->
                         KafkaReceiver.fromEnd(
-                            consumer(subscriberConfig()), topic, handler, options)));
+                            consumer(subscriberConfig()),
+                            topic,
+                            handler,
+                            options,
+                            new KafkaReceiver.Sink(channel, DeadLetter.SUBSCRIBER, deadLetters))));
   }
 
   @Override
@@ -149,6 +180,18 @@ public final class KafkaMessaging implements Messaging {
       return producer.send(CloudEventRecords.toRecord(topic, message)).mapEmpty();
     }
     return ready.compose(v -> producer.send(CloudEventRecords.toRecord(topic, message))).mapEmpty();
+  }
+
+  private Future<Void> produceDeadLetter(DeadLetter letter) {
+    String topic = options.topic(Channels.DEAD_LETTERS);
+    RecordHeaders headers = new RecordHeaders();
+    headers.add(
+        CloudEventRecords.CONTENT_TYPE, "application/json".getBytes(StandardCharsets.UTF_8));
+    byte[] value = letter.toJson().toBuffer().getBytes();
+    return topicFor(Channels.DEAD_LETTERS)
+        .compose(
+            v -> producer.send(new ProducerRecord<>(topic, null, letter.key(), value, headers)))
+        .mapEmpty();
   }
 
   /** Creates the topic of {@code channel} once per process; a failed creation is tried again. */

@@ -1,6 +1,7 @@
 package dev.lanes.common.messaging.kafka;
 
 import dev.lanes.common.messaging.MessagingConfig;
+import dev.lanes.common.messaging.RetryPolicy;
 import java.time.Duration;
 
 /**
@@ -13,7 +14,8 @@ import java.time.Duration;
  * @param clientId names this process in the brokers' logs and metrics, e.g. {@code build-service}
  * @param sendTimeout how long {@code send} and {@code publish} wait for the brokers'
  *     acknowledgement before they fail (the outbox relay then retries)
- * @param retry how long a consumer waits before it hands a failed message to its handler again
+ * @param retry how long a consumer waits before it hands a message that failed transiently to its
+ *     handler again, and after how many attempts it gives the message up as a dead letter
  * @param startTimeout how long {@code start} and {@code consume} wait for the brokers: topics
  *     created, partitions assigned
  */
@@ -24,22 +26,8 @@ public record KafkaOptions(
     short replicationFactor,
     String clientId,
     Duration sendTimeout,
-    Backoff retry,
+    RetryPolicy retry,
     Duration startTimeout) {
-
-  /** Exponential backoff: {@code initial}, doubled after each failure, at most {@code max}. */
-  public record Backoff(Duration initial, Duration max) {
-
-    public static final Backoff DEFAULT =
-        new Backoff(Duration.ofMillis(200), Duration.ofSeconds(30));
-
-    /** The wait before attempt {@code attempt + 1}, after {@code attempt} failures (1 or more). */
-    public Duration after(int attempt) {
-      int doublings = Math.min(Math.max(attempt - 1, 0), 30);
-      Duration delay = initial.multipliedBy(1L << doublings);
-      return delay.compareTo(max) > 0 ? max : delay;
-    }
-  }
 
   public static KafkaOptions of(MessagingConfig config, String clientId, Duration sendTimeout) {
     return new KafkaOptions(
@@ -49,11 +37,11 @@ public record KafkaOptions(
         config.replicationFactor(),
         clientId,
         sendTimeout,
-        Backoff.DEFAULT,
+        RetryPolicy.DEFAULT.withLimit(config.retryLimit()),
         Duration.ofSeconds(30));
   }
 
-  public KafkaOptions withRetry(Backoff backoff) {
+  public KafkaOptions withRetry(RetryPolicy backoff) {
     return new KafkaOptions(
         bootstrapServers,
         topicPrefix,

@@ -1,13 +1,17 @@
 package dev.lanes.common.messaging.kafka;
 
+import dev.lanes.common.messaging.DeadLetter;
+import dev.lanes.common.messaging.DeadLetters;
 import dev.lanes.common.messaging.Message;
 import dev.lanes.common.messaging.MessageHandler;
+import dev.lanes.common.messaging.RetryPolicy;
 import dev.lanes.common.messaging.Subscription;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.kafka.client.consumer.KafkaReadStream;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -22,14 +26,17 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Hands the records of one topic to a {@link MessageHandler}: per partition in offset order and one
- * at a time, partitions independently of each other. A failed message is handed over again after a
- * backoff, and nothing after it on its partition is handled before it succeeds: it is never
- * skipped. Records that are not CloudEvents are logged and skipped.
+ * at a time, partitions independently of each other. A message that failed transiently is handed
+ * over again after a backoff, and nothing after it on its partition is handled before it succeeds
+ * or is given up. A permanent failure, a transient one on the {@link RetryPolicy}'s last attempt,
+ * and a record that is not a CloudEvent are given up: recorded as a {@link DeadLetter}, then
+ * committed like a handled record.
  *
  * <p>As a member of a consumer group it commits a partition's offset after each handled record,
  * never past it (at least once). When a partition is revoked, the records of it still waiting are
@@ -55,7 +62,10 @@ final class KafkaReceiver implements Subscription {
   private final String topic;
   private final String groupId;
   private final MessageHandler handler;
-  private final KafkaOptions.Backoff retry;
+  private final RetryPolicy retry;
+  private final String channel;
+  private final String consumer;
+  private final DeadLetters deadLetters;
   private final Map<TopicPartition, Lane> lanes = new HashMap<>();
   private final Promise<Void> firstAssignment = Promise.promise();
   private boolean stopped;
@@ -70,14 +80,26 @@ final class KafkaReceiver implements Subscription {
       String topic,
       String groupId,
       MessageHandler handler,
-      KafkaOptions.Backoff retry) {
+      KafkaOptions options,
+      Sink sink) {
     this.context = Vertx.currentContext();
     this.stream = stream;
     this.topic = topic;
     this.groupId = groupId;
     this.handler = handler;
-    this.retry = retry;
+    this.retry = options.retry();
+    this.channel = sink.channel();
+    this.consumer = sink.consumer();
+    this.deadLetters = sink.deadLetters();
   }
+
+  /**
+   * Where the messages this receiver gives up go.
+   *
+   * @param channel the channel read, without the topic prefix
+   * @param consumer the group's name without the prefix, or {@link DeadLetter#SUBSCRIBER}
+   */
+  record Sink(String channel, String consumer, DeadLetters deadLetters) {}
 
   /**
    * Joins consumer group {@code groupId} on {@code topic}; succeeds once the group gave this member
@@ -89,8 +111,9 @@ final class KafkaReceiver implements Subscription {
       String topic,
       String groupId,
       MessageHandler handler,
-      KafkaOptions options) {
-    KafkaReceiver receiver = new KafkaReceiver(stream, topic, groupId, handler, options.retry());
+      KafkaOptions options,
+      Sink sink) {
+    KafkaReceiver receiver = new KafkaReceiver(stream, topic, groupId, handler, options, sink);
     stream.partitionsAssignedHandler(receiver::assigned);
     stream.partitionsRevokedHandler(receiver::revoked);
     return stream
@@ -114,8 +137,9 @@ final class KafkaReceiver implements Subscription {
       KafkaReadStream<String, byte[]> stream,
       String topic,
       MessageHandler handler,
-      KafkaOptions options) {
-    KafkaReceiver receiver = new KafkaReceiver(stream, topic, null, handler, options.retry());
+      KafkaOptions options,
+      Sink sink) {
+    KafkaReceiver receiver = new KafkaReceiver(stream, topic, null, handler, options, sink);
     long deadline = System.nanoTime() + options.startTimeout().toNanos();
     return receiver
         .partitions(deadline)
@@ -216,6 +240,26 @@ final class KafkaReceiver implements Subscription {
     }
   }
 
+  /** A record as a dead letter shows it: where it was, its key, headers and value. */
+  private static JsonObject original(ConsumerRecord<String, byte[]> record) {
+    JsonObject headers = new JsonObject();
+    for (Header header : record.headers()) {
+      headers.put(
+          header.key(),
+          header.value() == null
+              ? null
+              : new String(header.value(), java.nio.charset.StandardCharsets.UTF_8));
+    }
+    JsonObject json =
+        new JsonObject()
+            .put("topic", record.topic())
+            .put("partition", record.partition())
+            .put("offset", record.offset())
+            .put("key", record.key())
+            .put("headers", headers);
+    return DeadLetter.withValue(json, record.value());
+  }
+
   /** One record on its way through the handler, perhaps for the nth time. */
   private static final class Delivery {
     final ConsumerRecord<String, byte[]> record;
@@ -274,12 +318,12 @@ final class KafkaReceiver implements Subscription {
         delivery.message = CloudEventRecords.fromRecord(delivery.record);
       } catch (IllegalArgumentException e) {
         LOG.warn(
-            "skipping record {}-{}@{}: not a CloudEvents 1.0 JSON event ({})",
+            "giving up record {}-{}@{}: not a CloudEvents 1.0 JSON event ({})",
             topic,
             partition.partition(),
             delivery.record.offset(),
             e.getMessage());
-        handled();
+        giveUp(delivery, e, 1);
         return;
       }
       attempt(delivery);
@@ -298,8 +342,19 @@ final class KafkaReceiver implements Subscription {
         next();
       } else if (result.succeeded()) {
         handled();
+      } else if (retry.retryAfter(result.cause(), delivery.attempts) == null) {
+        LOG.warn(
+            "giving up {} {} from {}-{}@{} after {} attempt(s): {}",
+            delivery.message.type(),
+            delivery.message.id(),
+            topic,
+            partition.partition(),
+            delivery.record.offset(),
+            delivery.attempts,
+            String.valueOf(result.cause()));
+        giveUp(delivery, result.cause(), 1);
       } else {
-        long delay = retry.after(delivery.attempts).toMillis();
+        long delay = retry.retryAfter(result.cause(), delivery.attempts).toMillis();
         LOG.warn(
             "handling {} {} from {}-{}@{} failed (attempt {}), again in {} ms: {}",
             delivery.message.type(),
@@ -321,6 +376,46 @@ final class KafkaReceiver implements Subscription {
       } else {
         attempt(delivery);
       }
+    }
+
+    /**
+     * Records {@code delivery} as a dead letter, then moves on as after a handled record; a
+     * recording that fails is tried again after a backoff (the record is not committed before it is
+     * recorded).
+     */
+    private void giveUp(Delivery delivery, Throwable cause, int tries) {
+      DeadLetter letter =
+          DeadLetter.of(
+              consumer,
+              channel,
+              delivery.message,
+              delivery.record.key(),
+              original(delivery.record),
+              cause,
+              delivery.attempts);
+      deadLetters
+          .record(letter)
+          .onComplete(
+              recorded ->
+                  context.runOnContext(
+                      v -> {
+                        if (delivery.generation != generation || stopped) {
+                          busy = false;
+                          next();
+                        } else if (recorded.succeeded()) {
+                          handled();
+                        } else {
+                          long delay = retry.after(tries).toMillis();
+                          LOG.warn(
+                              "recording the dead letter of {}-{}@{} failed, again in {} ms: {}",
+                              topic,
+                              partition.partition(),
+                              delivery.record.offset(),
+                              delay,
+                              recorded.cause().toString());
+                          context.owner().setTimer(delay, t -> giveUp(delivery, cause, tries + 1));
+                        }
+                      }));
     }
 
     private void handled() {

@@ -2,8 +2,10 @@ package dev.lanes.common.messaging.eventbus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lanes.common.messaging.DeadLetter;
 import dev.lanes.common.messaging.Message;
 import dev.lanes.common.messaging.Messaging;
+import dev.lanes.common.messaging.RetryPolicy;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -69,16 +71,44 @@ class EventBusMessagingTest {
   }
 
   @Test
-  void aFailingHandlerFailsTheSendSoTheSenderRetries(VertxTestContext ctx) {
-    messaging
-        .consume("c", "g", m -> Future.failedFuture(new IllegalStateException("busy")))
-        .compose(s -> messaging.send("c", command("x")))
+  void aCommandGivenUpIsAnsweredOnceItsDeadLetterIsRecorded(Vertx vertx) throws Exception {
+    List<DeadLetter> letters = new CopyOnWriteArrayList<>();
+    Messaging recording =
+        new EventBusMessaging(
+            vertx,
+            Duration.ofSeconds(2),
+            RetryPolicy.DEFAULT,
+            letter -> {
+              letters.add(letter);
+              return Future.succeededFuture();
+            });
+    recording
+        .consume("c", "g", m -> Future.failedFuture(new IllegalStateException("broken")))
+        .await(5, TimeUnit.SECONDS);
+
+    recording.send("c", command("x")).await(5, TimeUnit.SECONDS);
+
+    assertThat(letters).singleElement().satisfies(l -> assertThat(l.error()).isEqualTo("broken"));
+  }
+
+  @Test
+  void aDeadLetterThatCannotBeRecordedFailsTheSendSoTheSenderRetries(
+      Vertx vertx, VertxTestContext ctx) {
+    Messaging unrecorded =
+        new EventBusMessaging(
+            vertx,
+            Duration.ofSeconds(2),
+            RetryPolicy.DEFAULT,
+            letter -> Future.failedFuture(new IllegalStateException("no database")));
+    unrecorded
+        .consume("c", "g", m -> Future.failedFuture(new IllegalStateException("broken")))
+        .compose(s -> unrecorded.send("c", command("x")))
         .onComplete(
             ctx.failing(
                 e ->
                     ctx.verify(
                         () -> {
-                          assertThat(e).hasMessageContaining("busy");
+                          assertThat(e).hasMessageContaining("no database");
                           ctx.completeNow();
                         })));
   }
