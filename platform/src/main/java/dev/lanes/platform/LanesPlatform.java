@@ -2,11 +2,15 @@ package dev.lanes.platform;
 
 import dev.lanes.build.app.BuildServiceVerticle;
 import dev.lanes.common.config.ConfigException;
+import dev.lanes.common.db.Database;
 import dev.lanes.common.db.DbConfig;
 import dev.lanes.common.db.Migrations;
 import dev.lanes.common.k8s.KubeClients;
 import dev.lanes.common.k8s.KubeConfig;
+import dev.lanes.common.messaging.DeadLetters;
 import dev.lanes.common.messaging.Messaging;
+import dev.lanes.common.messaging.PgDeadLetters;
+import dev.lanes.common.messaging.RetryPolicy;
 import dev.lanes.common.messaging.eventbus.EventBusMessaging;
 import dev.lanes.common.metrics.LanesVertx;
 import dev.lanes.common.outbox.OutboxRelay;
@@ -154,7 +158,15 @@ public final class LanesPlatform implements AutoCloseable {
       boolean sandbox = cluster(config, r);
       boolean localGit = config.localGitAllowed(sandbox);
       GatewayConfig gatewayConfig = withSecretKey(config).withAllowLocalGit(localGit);
-      Messaging messaging = new EventBusMessaging(vertx, COMMAND_TIMEOUT);
+      // given-up commands: the table dead_letters and lanes_dead_letters_total on /metrics
+      Messaging messaging =
+          new EventBusMessaging(
+              vertx,
+              COMMAND_TIMEOUT,
+              RetryPolicy.DEFAULT,
+              DeadLetters.counted(
+                  r.vertx.registry(),
+                  new PgDeadLetters(Database.pool(vertx, db, 1, "lanes-dead-letters"))));
       Gateway.Started gateway =
           Gateway.deploy(vertx, r.vertx.registry(), gatewayConfig, db, r.kube)
               .await(60, TimeUnit.SECONDS);

@@ -12,6 +12,8 @@ import dev.lanes.build.k8s.BuildJobs;
 import dev.lanes.build.store.BuildTransitions;
 import dev.lanes.common.concurrent.Blocking;
 import dev.lanes.common.domain.Build;
+import dev.lanes.common.messaging.Failures;
+import dev.lanes.common.messaging.MalformedMessage;
 import dev.lanes.common.messaging.Message;
 import io.vertx.core.Future;
 import java.util.Optional;
@@ -59,16 +61,30 @@ public final class BuildPipeline {
     this.allowLocalGit = deps.allowLocalGit();
   }
 
+  /**
+   * Handles a build command. A {@code build_id} that is missing or not a UUID fails with {@link
+   * MalformedMessage} (permanent: the command becomes a dead letter); a permanent failure of a
+   * build that exists marks it failed, saying why, before the command is given up.
+   */
   public Future<Void> handle(Message command) {
-    UUID id = UUID.fromString(command.data().getString("build_id"));
-    return switch (command.type()) {
-      case BuildMessages.REQUESTED -> resolve(id);
-      case BuildMessages.CANCEL -> stop(id);
-      default -> {
-        LOG.warn("ignoring unknown build command {}", command.type());
-        yield Future.succeededFuture();
-      }
-    };
+    UUID id = MalformedMessage.uuid(command, "build_id");
+    Future<Void> handled =
+        switch (command.type()) {
+          case BuildMessages.REQUESTED -> resolve(id);
+          case BuildMessages.CANCEL -> stop(id);
+          default -> {
+            LOG.warn("ignoring unknown build command {}", command.type());
+            yield Future.succeededFuture();
+          }
+        };
+    return handled.recover(
+        e ->
+            Failures.isTransient(e)
+                ? Future.failedFuture(e)
+                : transitions
+                    .fail(
+                        id, "the command " + command.type() + " could not be processed: " + e, null)
+                    .transform(v -> Future.failedFuture(e)));
   }
 
   /** Resolves a pending build's ref and moves it on; nothing when it is not pending. */

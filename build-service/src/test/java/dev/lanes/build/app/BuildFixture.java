@@ -11,6 +11,8 @@ import dev.lanes.common.k8s.KubeClients;
 import dev.lanes.common.k8s.KubeConfig;
 import dev.lanes.common.messaging.Channels;
 import dev.lanes.common.messaging.Message;
+import dev.lanes.common.messaging.PgDeadLetters;
+import dev.lanes.common.messaging.RetryPolicy;
 import dev.lanes.common.messaging.eventbus.EventBusMessaging;
 import dev.lanes.common.outbox.OutboxRelay;
 import dev.lanes.common.outbox.OutboxRelayVerticle;
@@ -63,7 +65,9 @@ final class BuildFixture implements AutoCloseable {
     database = Database.create(vertx, db, 2, "test");
     sandbox = SandboxCluster.start(new SandboxCluster.Options(0, dir.resolve("kubeconfig"), STEP));
     kube = KubeClients.create(vertx, KubeConfig.of(dir.resolve("kubeconfig")));
-    messaging = new EventBusMessaging(vertx, Duration.ofSeconds(30));
+    messaging =
+        new EventBusMessaging(
+            vertx, Duration.ofSeconds(30), RetryPolicy.DEFAULT, new PgDeadLetters(database.pool()));
     builds = new BuildStore(database);
     await(
         messaging.subscribe(
@@ -99,9 +103,15 @@ final class BuildFixture implements AutoCloseable {
   }
 
   void startService(BuildServiceConfig config, KubernetesClient client) {
+    startService(config, client, FAST);
+  }
+
+  void startService(
+      BuildServiceConfig config, KubernetesClient client, BuildServiceVerticle.Tuning tuning) {
     stopService();
     serviceDeployment =
-        await(vertx.deployVerticle(new BuildServiceVerticle(config, db, client, messaging, FAST)));
+        await(
+            vertx.deployVerticle(new BuildServiceVerticle(config, db, client, messaging, tuning)));
   }
 
   void stopService() {
@@ -149,7 +159,7 @@ final class BuildFixture implements AutoCloseable {
     await(
         database
             .pool()
-            .query("truncate builds, build_logs, apps, image_repos, outbox cascade")
+            .query("truncate builds, build_logs, apps, image_repos, outbox, dead_letters cascade")
             .execute());
     events.clear();
     kube.batch().v1().jobs().inNamespace("paas-builds").delete();

@@ -265,6 +265,51 @@ class BuildServiceTest {
     assertThat(done.digest()).startsWith("sha256:");
   }
 
+  /**
+   * Issue 13's poison message: a well-formed dev.lanes.build.requested whose build_id is not a
+   * UUID, keyed by the app, was retried every 30 s for ever and held back the app's next build
+   * until the periodic reconcile. It is given up at once; the next build goes through at once.
+   */
+  @Test
+  void aBuildCommandWhoseIdIsNotAUuidIsADeadLetterAndTheAppsNextBuildGoesOn() throws Exception {
+    f.repo("web", "FROM alpine\n");
+    f.app("web", "web");
+    // no periodic reconcile to rescue the build within the test
+    f.startService(
+        BuildFixture.config(Map.of()),
+        f.kube,
+        new BuildServiceVerticle.Tuning(
+            Duration.ofMillis(100), Duration.ofHours(1), BuildFixture.FAST.retry()));
+    Message poison =
+        Message.of(
+            BuildMessages.REQUESTED,
+            "/lanes/api-gateway",
+            "not-a-uuid",
+            "web",
+            new io.vertx.core.json.JsonObject().put("build_id", "not-a-uuid"));
+
+    await(f.messaging.send(Channels.BUILD_COMMANDS, poison));
+    Instant asked = Instant.now();
+    Build done = until(f.request("web", "main", false), BuildStatus.SUCCEEDED);
+
+    assertThat(Duration.between(asked, Instant.now())).isLessThan(Duration.ofSeconds(20));
+    var letters =
+        await(
+            f.database
+                .pool()
+                .query(
+                    "select consumer, message_id, error_class, error, attempts from dead_letters")
+                .execute());
+    assertThat(letters.size()).isEqualTo(1);
+    var letter = letters.iterator().next();
+    assertThat(letter.getString("consumer")).isEqualTo("build-service");
+    assertThat(letter.getString("message_id")).isEqualTo(poison.id());
+    assertThat(letter.getString("error_class")).endsWith("MalformedMessage");
+    assertThat(letter.getString("error")).isEqualTo("data.build_id: not a UUID: 'not-a-uuid'");
+    assertThat(letter.getInteger("attempts")).isEqualTo(1);
+    assertThat(done.status()).isEqualTo(BuildStatus.SUCCEEDED);
+  }
+
   @Test
   void aRedeliveredCommandDoesNothingTwice() throws Exception {
     f.repo("web", "FROM alpine\n");

@@ -8,6 +8,8 @@ import dev.lanes.common.domain.Release;
 import dev.lanes.common.error.ClientError;
 import dev.lanes.common.k8s.KubeErrors;
 import dev.lanes.common.k8s.LaneNames;
+import dev.lanes.common.messaging.Failures;
+import dev.lanes.common.messaging.MalformedMessage;
 import dev.lanes.common.messaging.Message;
 import dev.lanes.release.api.LaneDeletion;
 import dev.lanes.release.api.ReleaseMessages;
@@ -54,10 +56,30 @@ public final class ReleaseApplier {
     this.d = deps;
   }
 
+  /**
+   * Handles a release command. A {@code release_id} or {@code revision} that is missing or of the
+   * wrong form fails with {@link MalformedMessage} (permanent: the command becomes a dead letter);
+   * a permanent failure to apply a revision marks it failed, saying why, before the command is
+   * given up.
+   */
   public Future<Void> handle(Message command) {
-    UUID id = UUID.fromString(command.data().getString("release_id"));
+    UUID id = MalformedMessage.uuid(command, "release_id");
     return switch (command.type()) {
-      case ReleaseMessages.APPLY -> apply(id, command.data().getInteger("revision"));
+      case ReleaseMessages.APPLY -> {
+        int revision = MalformedMessage.integer(command, "revision");
+        yield apply(id, revision)
+            .recover(
+                e ->
+                    Failures.isTransient(e)
+                        ? Future.failedFuture(e)
+                        : d.transitions()
+                            .failed(
+                                id,
+                                revision,
+                                "the command " + command.type() + " could not be processed: " + e,
+                                false)
+                            .transform(v -> Future.failedFuture(e)));
+      }
       case ReleaseMessages.DELETE -> undeploy(id);
       default -> {
         LOG.warn("ignoring unknown release command {}", command.type());
