@@ -3,6 +3,7 @@ package dev.lanes.gateway.http;
 import dev.lanes.build.api.BuildPods;
 import dev.lanes.build.api.BuildStore;
 import dev.lanes.common.db.Database;
+import dev.lanes.common.messaging.PgDeadLetters;
 import dev.lanes.gateway.auth.ApiKeyAuthenticator;
 import dev.lanes.gateway.events.EventFeed;
 import dev.lanes.gateway.store.ApiKeyStore;
@@ -100,6 +101,7 @@ public final class ApiRouter {
         .mount(routes);
 
     new EventsHandler(vertx, deps.events(), EVENTS_HEARTBEAT).mount(routes);
+    new DeadLetterHandler(new PgDeadLetters(deps.db().client())).mount(routes);
 
     router.route().failureHandler(problems);
     for (int status : new int[] {400, 404, 405, 413, 415, 500}) {
