@@ -21,6 +21,7 @@ public final class LanesVertx {
 
   public static Instance create() {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    PrometheusNaming.apply(registry);
     MicrometerMetricsOptions metrics =
         new MicrometerMetricsOptions()
             .setEnabled(true)
