@@ -157,7 +157,8 @@ public final class RolloutTracker {
                     : d.objects().get(Deployment.class, LaneNames.laneObject(app, lane)))
         .compose(
             dep -> {
-              Optional<Ref> ref = dep == null ? Optional.empty() : ref(dep);
+              Optional<Ref> ref =
+                  dep == null || !runsCurrentTemplate(pod, dep) ? Optional.empty() : ref(dep);
               if (ref.isEmpty()) {
                 return Future.succeededFuture();
               }
@@ -169,6 +170,36 @@ public final class RolloutTracker {
                       false)
                   .mapEmpty();
             });
+  }
+
+  /**
+   * Whether the pod runs what the Deployment's template says now (image and env of the app
+   * container). A stuck pod of an earlier revision says nothing about the current one, also in the
+   * moment before the controller made the current revision's ReplicaSet.
+   */
+  static boolean runsCurrentTemplate(Pod pod, Deployment dep) {
+    var want = container(dep.getSpec().getTemplate().getSpec().getContainers());
+    var have = container(pod.getSpec() == null ? null : pod.getSpec().getContainers());
+    return want != null
+        && have != null
+        && java.util.Objects.equals(want.getImage(), have.getImage())
+        && java.util.Objects.equals(env(want), env(have));
+  }
+
+  private static io.fabric8.kubernetes.api.model.Container container(
+      List<io.fabric8.kubernetes.api.model.Container> containers) {
+    if (containers == null) {
+      return null;
+    }
+    return containers.stream()
+        .filter(c -> DeploymentSpec.CONTAINER.equals(c.getName()))
+        .findFirst()
+        .orElse(null);
+  }
+
+  private static List<io.fabric8.kubernetes.api.model.EnvVar> env(
+      io.fabric8.kubernetes.api.model.Container c) {
+    return c.getEnv() == null ? List.of() : c.getEnv();
   }
 
   /** Looks at the release's Deployment now, right after its revision was applied. */
