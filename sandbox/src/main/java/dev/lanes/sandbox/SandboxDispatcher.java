@@ -33,6 +33,7 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
 
   private final PodLogStore logs;
   private final SandboxDiscovery discovery = new SandboxDiscovery();
+  private final DispatcherFields fields = DispatcherFields.of(KubernetesCrudDispatcher.class);
   private final ExecutorService watchCloser =
       Executors.newCachedThreadPool(
           r -> {
@@ -64,8 +65,8 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
    * reflection; this is the sandbox, never a real cluster.
    */
   private void forget(Object listener) {
-    ReadWriteLock lock = (ReadWriteLock) field("lock");
-    Set<?> listeners = (Set<?>) field("watchEventListeners");
+    ReadWriteLock lock = (ReadWriteLock) read(fields.lock());
+    Set<?> listeners = (Set<?>) read(fields.listeners());
     lock.writeLock().lock();
     try {
       listeners.remove(listener);
@@ -74,13 +75,39 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
     }
   }
 
-  private Object field(String name) {
+  private Object read(Field f) {
     try {
-      Field f = KubernetesCrudDispatcher.class.getDeclaredField(name);
-      f.setAccessible(true);
       return f.get(this);
-    } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException("fabric8's CRUD dispatcher has no field " + name, e);
+    } catch (IllegalAccessException e) {
+      throw new IllegalStateException("cannot read " + f, e);
+    }
+  }
+
+  /**
+   * The two private fields of fabric8's CRUD dispatcher that {@link #forget} needs, found once when
+   * the sandbox starts: a fabric8 release without them fails the start, saying which is missing,
+   * rather than every closing watch later.
+   */
+  record DispatcherFields(Field lock, Field listeners) {
+    static DispatcherFields of(Class<?> dispatcher) {
+      return new DispatcherFields(
+          field(dispatcher, "lock"), field(dispatcher, "watchEventListeners"));
+    }
+
+    private static Field field(Class<?> type, String name) {
+      try {
+        Field f = type.getDeclaredField(name);
+        f.setAccessible(true);
+        return f;
+      } catch (NoSuchFieldException e) {
+        throw new IllegalStateException(
+            type.getName()
+                + " has no field "
+                + name
+                + ": this fabric8 release changed the CRUD dispatcher the sandbox patches"
+                + " (SandboxDispatcher.forget); update the sandbox for it",
+            e);
+      }
     }
   }
 

@@ -70,8 +70,12 @@ final class UnblockingWatchListener extends WebSocketListener {
   public void onClosed(WebSocket webSocket, int code, String reason) {
     closer.execute(
         () -> {
-          forget.run();
-          delegate.onClosed(webSocket, code, reason);
+          try {
+            forget.run();
+          } finally {
+            // whatever forgetting did, the watch's own close runs: its sender must stop
+            delegate.onClosed(webSocket, code, reason);
+          }
         });
   }
 
@@ -79,8 +83,12 @@ final class UnblockingWatchListener extends WebSocketListener {
   public void onFailure(WebSocket webSocket, Throwable t, Response response) {
     closer.execute(
         () -> {
-          forget.run();
-          delegate.onFailure(webSocket, t, response);
+          try {
+            forget.run();
+          } finally {
+            // whatever forgetting did, the watch's own close runs: its sender must stop
+            delegate.onFailure(webSocket, t, response);
+          }
         });
   }
 }
