@@ -3,6 +3,8 @@ package dev.lanes.gateway.http;
 import dev.lanes.build.api.BuildPods;
 import dev.lanes.build.api.BuildStore;
 import dev.lanes.common.db.Database;
+import dev.lanes.common.http.ProblemHandler;
+import dev.lanes.common.http.RequestIds;
 import dev.lanes.common.messaging.PgDeadLetters;
 import dev.lanes.gateway.auth.ApiKeyAuthenticator;
 import dev.lanes.gateway.events.EventFeed;

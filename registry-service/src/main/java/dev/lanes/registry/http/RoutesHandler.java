@@ -5,6 +5,8 @@ import dev.lanes.common.error.ClientError;
 import dev.lanes.common.error.ErrorCode;
 import dev.lanes.common.error.FieldError;
 import dev.lanes.common.error.ServerError;
+import dev.lanes.common.http.ProblemHandler;
+import dev.lanes.common.http.RequestIds;
 import dev.lanes.registry.table.RouteBook;
 import dev.lanes.registry.table.RouteEntry;
 import io.vertx.core.http.HttpHeaders;
@@ -14,6 +16,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -37,11 +40,12 @@ public final class RoutesHandler {
 
   /** Mounts the routes on {@code router}, with the problem handler for their failures. */
   public void mount(Router router) {
+    router.route("/v1/*").handler(new RequestIds());
     router.get("/v1/routes/stream").handler(this::stream);
     router.get("/v1/routes").handler(this::table);
     router.get("/v1/routes/").handler(this::table);
     router.get("/v1/routes/:service").handler(this::service);
-    router.route("/v1/*").failureHandler(new RegistryProblems());
+    router.route("/v1/*").failureHandler(new ProblemHandler(path -> Set.of("GET")));
     router.route("/v1/*").handler(ctx -> ctx.fail(404));
   }
 

@@ -177,6 +177,10 @@ class RegistryServiceTest {
     assertThat(missing.statusCode()).isEqualTo(404);
     assertThat(missing.getHeader("Content-Type")).isEqualTo("application/problem+json");
     assertThat(missing.bodyAsJsonObject().getString("code")).isEqualTo("service_not_found");
+    // the same problem documents as the gateway's, with the request's id to quote
+    assertThat(missing.bodyAsJsonObject().getString("request_id"))
+        .isNotBlank()
+        .isEqualTo(missing.getHeader("X-Request-Id"));
     assertThat(get("/v1/nothing").bodyAsJsonObject().getString("code"))
         .isEqualTo("route_not_found");
   }

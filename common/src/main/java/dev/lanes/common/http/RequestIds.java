@@ -1,4 +1,4 @@
-package dev.lanes.gateway.http;
+package dev.lanes.common.http;
 
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
@@ -9,9 +9,9 @@ import java.util.regex.Pattern;
  * Gives every request an id: the caller's {@code X-Request-Id} when it is sane, else a new one. It
  * is echoed in the response and in problem documents so a user can quote it and we can find it.
  */
-final class RequestIds implements Handler<RoutingContext> {
+public final class RequestIds implements Handler<RoutingContext> {
 
-  static final String HEADER = "X-Request-Id";
+  public static final String HEADER = "X-Request-Id";
   static final String CONTEXT_KEY = "lanes.request-id";
   private static final Pattern SANE = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
 
@@ -24,7 +24,8 @@ final class RequestIds implements Handler<RoutingContext> {
     ctx.next();
   }
 
-  static String of(RoutingContext ctx) {
+  /** The request's id; a new one if {@link RequestIds} did not run. */
+  public static String of(RoutingContext ctx) {
     String id = ctx.get(CONTEXT_KEY);
     return id == null ? newId() : id;
   }

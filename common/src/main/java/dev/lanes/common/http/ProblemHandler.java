@@ -1,4 +1,4 @@
-package dev.lanes.gateway.http;
+package dev.lanes.common.http;
 
 import dev.lanes.common.db.PgErrors;
 import dev.lanes.common.error.ClientError;
@@ -18,11 +18,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one failure handler: every failed request, whatever failed it, is answered with the
- * contract's problem document. Client errors are logged without stack traces, server errors once
- * with theirs.
+ * The one failure handler of every HTTP server of the platform (the gateway and the registry):
+ * every failed request, whatever failed it, is answered with the contract's problem document,
+ * carrying the request's id ({@link RequestIds}, which must run first). Client errors are logged
+ * without stack traces, server errors once with theirs.
  */
-final class ProblemHandler implements Handler<RoutingContext> {
+public final class ProblemHandler implements Handler<RoutingContext> {
 
   private static final Logger LOG = LoggerFactory.getLogger(ProblemHandler.class);
 
@@ -31,7 +32,7 @@ final class ProblemHandler implements Handler<RoutingContext> {
   /**
    * @param allowedMethods the methods the API serves on a path, for the {@code Allow} header of 405
    */
-  ProblemHandler(Function<String, Set<String>> allowedMethods) {
+  public ProblemHandler(Function<String, Set<String>> allowedMethods) {
     this.allowedMethods = allowedMethods;
   }
 
