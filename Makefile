@@ -10,7 +10,7 @@ SOURCES := $(shell find . -path ./.git -prune -o -path '*/target' -prune -o -pat
 NPM ?= npm
 PYTHON ?= python3
 
-.PHONY: run run-distributed test test-java test-openapi test-sdk-python test-sdk-typescript build fmt clean
+.PHONY: run run-kube run-distributed test test-java test-openapi test-sdk-python test-sdk-typescript build fmt clean
 .PHONY: deploy self-deploy release undeploy status latest-build
 
 LANES ?= bin/lanes
@@ -20,6 +20,12 @@ need = $(if $(strip $($(1))),,$(error $(1) is required: $(2)))
 ## run: build what is missing, then start every service in one JVM on embedded defaults
 run: $(PLATFORM_JAR)
 	@exec $(JAVA) $(JAVA_OPTS) -jar $(PLATFORM_JAR)
+
+## run-kube: as run, against a local control plane of real Kubernetes components (etcd,
+## kube-apiserver, kube-controller-manager, kube-scheduler, kwok; built from their Go modules the
+## first time, then cached in ~/.cache/lanes/kube), each service with its own ServiceAccount
+run-kube: $(PLATFORM_JAR)
+	@exec bin/run-kube
 
 ## run-distributed: every service its own process over Kafka (2 build-service replicas), with
 ## PostgreSQL, a Kafka broker and the sandbox cluster beside them; Ctrl-C stops all

@@ -57,6 +57,13 @@ public final class LanesPlatform implements AutoCloseable {
     LanesVertx.Instance vertx;
     KubernetesClient kube;
 
+    /** Each service's own client, where it has its own kubeconfig; else {@link #kube}. */
+    final java.util.Map<String, KubernetesClient> serviceKubes = new java.util.HashMap<>();
+
+    KubernetesClient kubeOf(String service) {
+      return serviceKubes.getOrDefault(service, kube);
+    }
+
     /** One step of stopping; a failed step does not keep the next ones from running. */
     private interface Step {
       void run() throws Exception;
@@ -68,6 +75,7 @@ public final class LanesPlatform implements AutoCloseable {
       if (vertx != null) {
         steps.add(() -> vertx.vertx().close().await(30, TimeUnit.SECONDS));
       }
+      serviceKubes.values().forEach(client -> steps.add(client::close));
       if (kube != null) {
         steps.add(kube::close);
       }
@@ -168,17 +176,18 @@ public final class LanesPlatform implements AutoCloseable {
                   r.vertx.registry(),
                   new PgDeadLetters(Database.pool(vertx, db, 1, "lanes-dead-letters"))));
       Gateway.Started gateway =
-          Gateway.deploy(vertx, r.vertx.registry(), gatewayConfig, db, r.kube)
+          Gateway.deploy(vertx, r.vertx.registry(), gatewayConfig, db, r.kubeOf("api-gateway"))
               .await(60, TimeUnit.SECONDS);
       RegistryServiceVerticle registry =
-          new RegistryServiceVerticle(config.registry(), r.vertx.registry(), r.kube);
+          new RegistryServiceVerticle(
+              config.registry(), r.vertx.registry(), r.kubeOf("registry-service"));
       vertx.deployVerticle(registry).await(30, TimeUnit.SECONDS);
       vertx
           .deployVerticle(
               new BuildServiceVerticle(
                   config.build().withAllowLocalGit(localGit),
                   db,
-                  r.kube,
+                  r.kubeOf("build-service"),
                   messaging,
                   BuildServiceVerticle.Tuning.DEFAULT,
                   dev.lanes.common.leader.Leadership.solo(),
@@ -193,7 +202,7 @@ public final class LanesPlatform implements AutoCloseable {
               new ReleaseServiceVerticle(
                   config.release().withSecretKey(gatewayConfig.secretKey()),
                   db,
-                  r.kube,
+                  r.kubeOf("release-service"),
                   messaging,
                   releaseTuning,
                   dev.lanes.common.leader.Leadership.solo(),
@@ -231,6 +240,12 @@ public final class LanesPlatform implements AutoCloseable {
       kube = KubeConfig.of(r.kubeconfig);
     }
     r.kube = KubeClients.create(r.vertx.vertx(), kube);
+    for (String service : PlatformConfig.SERVICES) {
+      Path own = config.kubeconfigOf(service);
+      if (own != null) {
+        r.serviceKubes.put(service, KubeClients.create(r.vertx.vertx(), KubeConfig.of(own)));
+      }
+    }
     return r.sandbox != null;
   }
 

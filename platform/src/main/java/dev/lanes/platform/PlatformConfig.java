@@ -34,7 +34,8 @@ public record PlatformConfig(
     RegistryServiceConfig registry,
     KubeConfig kube,
     Boolean allowLocalGit,
-    Duration sandboxStep) {
+    Duration sandboxStep,
+    Path serviceKubeconfigs) {
 
   public static final ConfigKey<Path> DATA_DIR =
       ConfigKey.of(
@@ -50,6 +51,24 @@ public record PlatformConfig(
           ConfigParsers::duration,
           "Pace of the sandbox cluster's simulated kubelet: the time between two steps of a pod.");
 
+  public static final ConfigKey<Path> SERVICE_KUBECONFIGS =
+      ConfigKey.of(
+          "LANES_SERVICE_KUBECONFIGS",
+          null,
+          Path::of,
+          "A directory of one kubeconfig per service (api-gateway.kubeconfig,"
+              + " build-service.kubeconfig, release-service.kubeconfig,"
+              + " registry-service.kubeconfig): each service talks to the cluster as its own"
+              + " ServiceAccount, as in a cluster, instead of as KUBECONFIG's user. make run-kube"
+              + " writes them.");
+
+  /**
+   * The services that talk to the cluster, by the name of their kubeconfig in {@link
+   * #SERVICE_KUBECONFIGS}.
+   */
+  public static final List<String> SERVICES =
+      List.of("api-gateway", "build-service", "release-service", "registry-service");
+
   /** Every key the platform reads, once each, in the order the docs list them. */
   public static List<ConfigKey<?>> keys() {
     Map<String, ConfigKey<?>> keys = new LinkedHashMap<>();
@@ -60,6 +79,7 @@ public record PlatformConfig(
                 DbConfig.DATABASE_URL,
                 DbConfig.DATABASE_POOL_SIZE,
                 KubeConfig.KUBECONFIG,
+                SERVICE_KUBECONFIGS,
                 SANDBOX_STEP),
             GatewayConfig.KEYS,
             RegistryServiceConfig.KEYS,
@@ -85,6 +105,19 @@ public record PlatformConfig(
     KubeConfig kube = KubeConfig.from(reader, env);
     Boolean allowLocalGit = reader.get(BuildKeys.ALLOW_LOCAL_GIT);
     Duration sandboxStep = reader.get(SANDBOX_STEP);
+    Path serviceKubeconfigs = reader.get(SERVICE_KUBECONFIGS);
+    if (serviceKubeconfigs != null) {
+      if (!kube.isConfigured()) {
+        reader.problem("LANES_SERVICE_KUBECONFIGS needs a cluster: set KUBECONFIG too");
+      }
+      for (String service : SERVICES) {
+        if (!java.nio.file.Files.isReadable(serviceKubeconfigs.resolve(service + ".kubeconfig"))) {
+          reader.problem(
+              "LANES_SERVICE_KUBECONFIGS: cannot read "
+                  + serviceKubeconfigs.resolve(service + ".kubeconfig"));
+        }
+      }
+    }
     if (gateway.http().port() != 0 && gateway.http().port() == registry.http().port()) {
       reader.problem("HTTP_PORT and REGISTRY_HTTP_PORT must differ");
     }
@@ -99,7 +132,8 @@ public record PlatformConfig(
         registry,
         kube,
         allowLocalGit,
-        sandboxStep);
+        sandboxStep,
+        serviceKubeconfigs);
   }
 
   public PlatformConfig withGateway(GatewayConfig gateway) {
@@ -113,7 +147,8 @@ public record PlatformConfig(
         registry,
         kube,
         allowLocalGit,
-        sandboxStep);
+        sandboxStep,
+        serviceKubeconfigs);
   }
 
   public PlatformConfig withDb(DbConfig db) {
@@ -127,7 +162,13 @@ public record PlatformConfig(
         registry,
         kube,
         allowLocalGit,
-        sandboxStep);
+        sandboxStep,
+        serviceKubeconfigs);
+  }
+
+  /** The kubeconfig {@code service} uses, or {@code null} for KUBECONFIG's (or the sandbox's). */
+  public Path kubeconfigOf(String service) {
+    return serviceKubeconfigs == null ? null : serviceKubeconfigs.resolve(service + ".kubeconfig");
   }
 
   /** Whether file:// repositories are accepted: as configured, else only with the sandbox. */
@@ -147,6 +188,7 @@ public record PlatformConfig(
         registry.withHttp(new HttpConfig("127.0.0.1", 0)),
         kube,
         allowLocalGit,
-        sandboxStep);
+        sandboxStep,
+        serviceKubeconfigs);
   }
 }
