@@ -135,5 +135,12 @@ build() { # build <module dir> <binary...>: the go packages named after them, in
 }
 build etcd etcd
 build kwok kwok
+# kwok's CRD for Logs (which file holds a pod's log), from the same module version's source
+crds="$(dirname "$bin")/crds"
+if [ ! -s "$crds/kwok.x-k8s.io_logs.yaml" ]; then
+  mkdir -p "$crds"
+  kwok_dir=$(cd "$here/modules/kwok" && go list -m -f '{{.Dir}}' sigs.k8s.io/kwok)
+  cp "$kwok_dir/kustomize/crd/bases/kwok.x-k8s.io_logs.yaml" "$crds/"
+fi
 build kubernetes kube-apiserver kube-controller-manager kube-scheduler kubectl
 echo "$bin"
