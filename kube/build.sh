@@ -4,6 +4,7 @@
 # (go.etcd.io/etcd/server/v3) and kwok (sigs.k8s.io/kwok). Prints the bin directory on stdout.
 #
 #   kube/build.sh               build what is missing (cold: ~15 minutes on 2 cores; warm: instant)
+#   kube/build.sh --check       print the bin directory if everything is built, else fail (exit 3)
 #   kube/build.sh --regenerate  rewrite the wrapper modules in kube/modules from kube/versions.env
 #
 # Each component is built from a wrapper module of ours in kube/modules/<name> (go.mod and go.sum
@@ -98,6 +99,15 @@ if [ "${1:-}" = "--regenerate" ]; then
   regenerate_kubernetes
   regenerate_etcd
   regenerate_kwok
+  exit 0
+fi
+
+if [ "${1:-}" = "--check" ]; then
+  for name in etcd kwok kube-apiserver kube-controller-manager kube-scheduler kubectl; do
+    [ -x "$bin/$name" ] || { log "$name is not built (kube/build.sh builds it)"; exit 3; }
+  done
+  [ -s "$(dirname "$bin")/crds/kwok.x-k8s.io_logs.yaml" ] || exit 3
+  echo "$bin"
   exit 0
 fi
 

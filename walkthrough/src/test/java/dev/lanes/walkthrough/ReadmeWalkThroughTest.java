@@ -33,6 +33,16 @@ class ReadmeWalkThroughTest {
 
   @TempDir Path dir;
 
+  /** The platform's variables that choose its cluster: none, the sandbox. */
+  Map<String, String> clusterEnv() {
+    return Map.of();
+  }
+
+  /** The kubeconfig a reader passes to kubectl. */
+  Path kubeconfig() {
+    return dir.resolve("data/sandbox/kubeconfig");
+  }
+
   @Test
   void theReadmeRunsTopToBottomAndPrintsWhatItSays() throws Exception {
     Path root = Path.of("..").toAbsolutePath().normalize();
@@ -46,20 +56,23 @@ class ReadmeWalkThroughTest {
       String script = script(readme);
       String output = run(root, script, platform);
       // kept for review: what a reader following the README would have seen
-      Files.writeString(Path.of("target/readme-walkthrough.out"), output);
+      Files.writeString(Path.of("target/" + getClass().getSimpleName() + ".out"), output);
       check(readme, output);
     }
   }
 
   private PlatformConfig config() {
-    return PlatformConfig.from(
-        Map.of(
-            "LANES_DATA_DIR", dir.resolve("data").toString(),
-            "HTTP_PORT", "0",
-            "REGISTRY_HTTP_PORT", "0",
-            "BIND_ADDRESS", "127.0.0.1",
-            "API_TOKEN", KEY,
-            "SANDBOX_STEP_DELAY", "50ms"));
+    Map<String, String> env =
+        new HashMap<>(
+            Map.of(
+                "LANES_DATA_DIR", dir.resolve("data").toString(),
+                "HTTP_PORT", "0",
+                "REGISTRY_HTTP_PORT", "0",
+                "BIND_ADDRESS", "127.0.0.1",
+                "API_TOKEN", KEY,
+                "SANDBOX_STEP_DELAY", "50ms"));
+    env.putAll(clusterEnv());
+    return PlatformConfig.from(env);
   }
 
   private String script(ReadmeScript readme) {
@@ -78,7 +91,7 @@ class ReadmeWalkThroughTest {
         .replace("localhost:8081", "127.0.0.1:" + platform.registryPort())
         .replace("LANES_API_KEY=lanes_...", "LANES_API_KEY=" + KEY)
         .replace("/tmp/web", dir.resolve("web").toString())
-        .replace(".lanes/sandbox/kubeconfig", dir.resolve("data/sandbox/kubeconfig").toString())
+        .replace(".lanes/sandbox/kubeconfig", kubeconfig().toString())
         // a reader stops these streams with Ctrl-C
         .replace("curl -sN ", "curl -sN --max-time 3 ");
   }
