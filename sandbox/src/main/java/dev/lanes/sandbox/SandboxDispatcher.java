@@ -128,6 +128,51 @@ final class SandboxDispatcher extends KubernetesCrudDispatcher {
         || super.isStatusSubresourceEnabledForResource(path);
   }
 
+  /**
+   * Server-side apply ({@code PATCH} with {@code application/apply-patch+yaml}, the way Lanes
+   * writes its objects), which the CRUD store does not know: an absent object is created from the
+   * applied body; an existing one becomes what {@link ServerSideApply} makes of it, written only
+   * when that changes something (an unchanged apply keeps the resourceVersion, as on an API
+   * server).
+   */
+  @Override
+  public MockResponse handlePatch(RecordedRequest request) {
+    String type = request.getHeader("Content-Type");
+    if (type == null || !type.startsWith("application/apply-patch")) {
+      return super.handlePatch(request);
+    }
+    String path = request.getPath();
+    String bare = path.indexOf('?') < 0 ? path : path.substring(0, path.indexOf('?'));
+    MockResponse existing = handleGet(bare);
+    io.fabric8.mockwebserver.http.Headers json =
+        request.getHeaders().newBuilder().set("Content-Type", "application/json").build();
+    if (existing.code() == 404) {
+      return handleCreate(
+          new RecordedRequest(
+              request.getHttpVersion(),
+              io.fabric8.mockwebserver.dsl.HttpMethod.POST,
+              bare.substring(0, bare.lastIndexOf('/')),
+              json,
+              request.getBody()));
+    }
+    String current = existing.getBody().readUtf8();
+    var merged = ServerSideApply.merge(current, request.getBody().readUtf8());
+    if (!ServerSideApply.changes(current, merged)) {
+      return new MockResponse()
+          .setResponseCode(200)
+          .setHeader("Content-Type", "application/json")
+          .setBody(current);
+    }
+    return handleUpdate(
+        new RecordedRequest(
+            request.getHttpVersion(),
+            io.fabric8.mockwebserver.dsl.HttpMethod.PUT,
+            bare,
+            json,
+            new io.fabric8.mockwebserver.http.Buffer(
+                ServerSideApply.json(merged).getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+  }
+
   @Override
   public MockResponse dispatch(RecordedRequest request) {
     HttpUrl url = HttpUrl.parse("http://sandbox" + request.getPath());

@@ -20,6 +20,7 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -130,6 +131,7 @@ class OpenApiLiveAnswersTest {
     get(API + "/lanes");
     get(API + "/lanes/dev");
     get(API + "/api-keys");
+    get(API + "/dead-letters");
     post(API + "/lanes", "{\"name\": \"tmp\"}");
     delete(API + "/lanes/tmp");
     post(API + "/image-repos", "{\"name\": \"tmp\", \"registry\": \"r/t\", \"git_repo\": \"t/t\"}");
@@ -144,6 +146,9 @@ class OpenApiLiveAnswersTest {
     delete(API + "/api-keys/" + key);
     delete(API + "/releases?app=web&lane=dev");
     delete(release);
+    // the release is being undeployed now: a change or a rollback of it is a conflict
+    put(release, "{\"replicas\": 1}");
+    post(release + "/rollback", "{\"revision\": 1}");
     call(HttpMethod.GET, "/healthz", null, null, null);
     call(HttpMethod.GET, "/readyz", null, null, null);
     call(HttpMethod.GET, "/metrics", null, null, null);
@@ -232,42 +237,58 @@ class OpenApiLiveAnswersTest {
   private static Response call(
       HttpMethod method, String path, String key, String contentType, Buffer body) {
     Response r = gateway.call(method, path, key, contentType, body);
-    check(method, path, r);
+    Operation op = operation(method, path);
+    if (op != null) {
+      seen.computeIfAbsent(op.key(), k -> new TreeSet<>()).add(r.status());
+    }
+    mismatch(op, method, path, r).ifPresent(mismatches::add);
     return r;
   }
 
-  private static void check(HttpMethod method, String path, Response r) {
-    Operation op = operation(method, path);
+  /**
+   * How {@code r} differs from what the document gives for {@code op} and its status, if it does.
+   */
+  private static Optional<String> mismatch(
+      Operation op, HttpMethod method, String path, Response r) {
     String what = method + " " + path + " -> " + r.status();
     if (op == null) {
-      mismatches.add(what + ": no documented operation");
-      return;
+      return Optional.of(what + ": no documented operation");
     }
-    seen.computeIfAbsent(op.key(), k -> new TreeSet<>()).add(r.status());
     JsonObject response =
         resolve(op.spec().getJsonObject("responses").getJsonObject("" + r.status()));
     if (response == null) {
-      mismatches.add(what + ": status not documented for " + op.key() + ": " + r.raw());
-      return;
+      return Optional.of(what + ": status not documented for " + op.key() + ": " + r.raw());
     }
-    JsonObject content = response.getJsonObject("content");
-    if (content == null || content.isEmpty()) {
-      return;
+    for (String header : response.getJsonObject("headers", new JsonObject()).fieldNames()) {
+      JsonObject spec = resolve(response.getJsonObject("headers").getJsonObject(header));
+      if (spec.getBoolean("required", false) && r.header(header) == null) {
+        return Optional.of(what + ": no " + header + " header, which the document requires");
+      }
+    }
+    return bodyMismatch(what, response.getJsonObject("content", new JsonObject()), r);
+  }
+
+  private static Optional<String> bodyMismatch(String what, JsonObject content, Response r) {
+    boolean hasBody = r.raw() != null && r.raw().length() > 0;
+    if (content.isEmpty()) {
+      return hasBody
+          ? Optional.of(what + ": a body where the document gives none: " + r.raw())
+          : Optional.empty();
     }
     String type = r.header("Content-Type") == null ? "" : r.header("Content-Type").split(";")[0];
     JsonObject media = content.getJsonObject(type.trim());
     if (media == null) {
-      mismatches.add(what + ": media type " + type + " not among " + content.fieldNames());
-      return;
+      return Optional.of(what + ": media type " + type + " not among " + content.fieldNames());
     }
     JsonObject schema = media.getJsonObject("schema");
-    if (schema != null && type.endsWith("json")) {
-      OutputUnit result = validator(schema).validate(r.raw().toJsonValue());
-      if (!result.getValid()) {
-        mismatches.add(
-            what + ": body does not match the schema: " + result.getErrors() + " " + r.raw());
-      }
+    if (schema == null || !type.endsWith("json")) {
+      return Optional.empty();
     }
+    OutputUnit result = validator(schema).validate(r.raw().toJsonValue());
+    return result.getValid()
+        ? Optional.empty()
+        : Optional.of(
+            what + ": body does not match the schema: " + result.getErrors() + " " + r.raw());
   }
 
   private static Validator validator(JsonObject schema) {

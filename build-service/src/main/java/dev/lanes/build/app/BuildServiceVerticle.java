@@ -128,7 +128,7 @@ public final class BuildServiceVerticle extends VerticleBase {
             new OutcomeTimers(
                 registry,
                 "lanes.build.duration",
-                "From a build request to its end (succeeded or failed), ref resolution and queue included"));
+                "From a build request to its end (succeeded, failed or cancelled), ref resolution and queue included"));
     countStatuses(transitions);
     BuildJobs jobs = new BuildJobs(kube, config.namespace(), blocking);
     BuildPods pods = new BuildPods(kube, config.namespace(), blocking);

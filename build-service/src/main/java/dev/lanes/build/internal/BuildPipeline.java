@@ -137,7 +137,7 @@ public final class BuildPipeline {
     return Future.failedFuture(e);
   }
 
-  /** Saves a cancelled build's log and deletes its Job. */
+  /** Saves a cancelled build's log, deletes its Job and times the build. */
   public Future<Void> stop(UUID id) {
     return pods.pod(id)
         .compose(
@@ -149,6 +149,7 @@ public final class BuildPipeline {
                 log.map(l -> transitions.saveLog(id, BuildLog.keepTail(l)))
                     .orElse(Future.succeededFuture()))
         .compose(v -> jobs.delete(id))
+        .compose(v -> transitions.cancelled(id))
         .onSuccess(v -> LOG.info("build {} cancelled: Job deleted", id));
   }
 }

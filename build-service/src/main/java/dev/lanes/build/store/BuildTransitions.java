@@ -42,6 +42,8 @@ public final class BuildTransitions {
 
   private static final String COUNT_BY_STATUS =
       "select status, count(*) from builds group by status";
+  private static final String CANCELLED =
+      "select " + BuildRows.COLUMNS + " from builds where id = $1 and status = 'cancelled'";
   private static final String EXTRA = ", source, force, resolved_ref, dispatched_at, attempts";
   private static final String PENDING =
       "select " + BuildRows.COLUMNS + EXTRA + " from builds where id = $1 and status = 'pending'";
@@ -129,8 +131,7 @@ public final class BuildTransitions {
 
   /** pending → succeeded, reusing the image an earlier build made of the same commit. */
   public Future<Optional<Build>> reuse(UUID id, Build original) {
-    return change(
-        REUSE,
+    Tuple params =
         Tuple.of(
             id,
             original.commit(),
@@ -138,8 +139,8 @@ public final class BuildTransitions {
             original.image(),
             original.digest(),
             original.id(),
-            "reused the image of build " + original.id() + ", built from the same commit"),
-        null);
+            "reused the image of build " + original.id() + ", built from the same commit");
+    return change(REUSE, params, null).onSuccess(b -> b.ifPresent(this::ended));
   }
 
   /** → failed, with why, and the log when there is one. */
@@ -155,6 +156,21 @@ public final class BuildTransitions {
   /** queued or running → succeeded, with the pushed digest and the log. */
   public Future<Optional<Build>> succeed(UUID id, String digest, BuildLog log) {
     return change(SUCCEED, Tuple.of(id, digest), log).onSuccess(b -> b.ifPresent(this::ended));
+  }
+
+  /**
+   * Times a build the gateway cancelled (it writes that transition), once build-service has stopped
+   * it: the cancel command is handled once, so the build is timed once.
+   */
+  public Future<Void> cancelled(UUID id) {
+    return db.client()
+        .preparedQuery(CANCELLED)
+        .execute(Tuple.of(id))
+        .map(
+            rows -> {
+              rows.forEach(r -> ended(BuildRows.map(r)));
+              return null;
+            });
   }
 
   /** How long an ended build took, from its request to its end (queue and ref included). */

@@ -68,13 +68,56 @@ public final class RolloutTracker {
     this.d = deps;
   }
 
-  /** A Deployment changed: its release may be deployed, or failed. */
+  /**
+   * A Deployment changed: its release may be deployed, or failed; one whose spec someone else
+   * changed (its generation is past the one Lanes applied) gets the release's spec back.
+   */
   public Future<Void> onDeployment(Deployment dep) {
     Optional<Ref> ref = ref(dep);
     if (ref.isEmpty()) {
       return Future.succeededFuture();
     }
+    if (editedOutsideLanes(dep)) {
+      return writeAgain(ref.get(), "the Deployment " + dep.getMetadata().getName() + " was edited");
+    }
     return evaluate(ref.get(), dep);
+  }
+
+  private static boolean editedOutsideLanes(Deployment dep) {
+    String applied = dep.getMetadata().getAnnotations().get(ReleaseObjects.APPLIED_GENERATION);
+    Long generation = dep.getMetadata().getGeneration();
+    try {
+      return applied != null && generation != null && generation > Long.parseLong(applied);
+    } catch (NumberFormatException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Writes the release's objects again when it should be running (deployed or progressing, at the
+   * revision the Deployment carried): what Lanes owns comes back, as Argo CD's self-heal does. A
+   * release being deleted, or replaced by a newer revision, is left alone.
+   */
+  private Future<Void> writeAgain(Ref ref, String what) {
+    return d.transitions()
+        .get(ref.id())
+        .compose(
+            r -> {
+              if (r.isEmpty()
+                  || r.get().revision() != ref.revision()
+                  || !(r.get().status() == ReleaseStatus.DEPLOYED
+                      || r.get().status() == ReleaseStatus.PROGRESSING)) {
+                return Future.succeededFuture();
+              }
+              LOG.warn(
+                  "{} outside Lanes: writing release {} of {} in {} (revision {}) again",
+                  what,
+                  ref.id(),
+                  r.get().app(),
+                  r.get().lane(),
+                  ref.revision());
+              return d.reapply().apply(ref.id(), ref.revision());
+            });
   }
 
   /** Decides what {@code dep} says about the revision it carries. */
@@ -88,7 +131,8 @@ public final class RolloutTracker {
                   ref.revision(),
                   "the rollout did not finish within RELEASE_TIMEOUT ("
                       + minutes(d.timeout())
-                      + "): ProgressDeadlineExceeded",
+                      + "): ProgressDeadlineExceeded"
+                      + stalledBecause(dep).map(m -> ": " + m).orElse(""),
                   false)
               .mapEmpty();
       case UNDER_WAY -> Future.succeededFuture();
@@ -102,6 +146,14 @@ public final class RolloutTracker {
     /** The controller gave up: {@code Progressing=False}, {@code ProgressDeadlineExceeded}. */
     STALLED,
     UNDER_WAY
+  }
+
+  /** The Deployment controller's own words on a stalled rollout (its Progressing condition). */
+  private static Optional<String> stalledBecause(Deployment dep) {
+    return dep.getStatus().getConditions().stream()
+        .filter(c -> "Progressing".equals(c.getType()) && c.getMessage() != null)
+        .map(io.fabric8.kubernetes.api.model.apps.DeploymentCondition::getMessage)
+        .findFirst();
   }
 
   static Rollout rollout(Deployment dep) {
@@ -209,21 +261,13 @@ public final class RolloutTracker {
         .compose(dep -> dep == null ? Future.succeededFuture() : onDeployment(dep));
   }
 
-  /** A Deployment was deleted: a release that should still run fails, saying why. */
+  /** A Deployment was deleted: a release that should still run writes it again. */
   public Future<Void> onDeploymentDeleted(Deployment dep) {
     Optional<Ref> ref = ref(dep);
     if (ref.isEmpty()) {
       return Future.succeededFuture();
     }
-    return d.transitions()
-        .failed(
-            ref.get().id(),
-            ref.get().revision(),
-            "the Deployment "
-                + dep.getMetadata().getName()
-                + " was deleted outside Lanes; release again to restore it",
-            true)
-        .mapEmpty();
+    return writeAgain(ref.get(), "the Deployment " + dep.getMetadata().getName() + " was deleted");
   }
 
   /** Checks every release that has not settled against the cluster. */

@@ -6,7 +6,6 @@ import dev.lanes.common.error.ErrorCode;
 import dev.lanes.common.k8s.LaneLabels;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.vertx.core.Future;
@@ -17,14 +16,28 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 
 /**
- * Writes a release's objects. An object is created when absent, updated when what Lanes wants of it
- * changed, and left alone when it did not (a digest of the desired object is kept in an
- * annotation), so applying the same release twice changes nothing in the cluster. Lanes never
- * changes or deletes an object without its managed-by label, even when the name matches.
+ * Writes a release's objects by server-side apply, as field manager {@value #FIELD_MANAGER}: the
+ * API server merges what Lanes wants into the object, owns those fields for Lanes, and leaves every
+ * other field to whoever set it (the Deployment controller's status and revision annotation, the
+ * cluster IP the API server chose, a label another tool added). Applying the same release twice
+ * changes nothing (the API server does not even bump the resourceVersion); applying it after a hand
+ * edit puts back every field Lanes owns ({@code forceConflicts}: Lanes is the owner of what it
+ * applies). A digest of the desired object is kept in an annotation to show, at a glance, which
+ * release spec an object was last written from. Lanes never changes or deletes an object without
+ * its managed-by label, even when the name matches.
  */
 public final class ReleaseObjects {
 
   public static final String SPEC_HASH = "lanes.dev/spec-hash";
+  public static final String FIELD_MANAGER = "lanes";
+
+  /**
+   * The generation a Deployment had after Lanes last applied it. A Deployment whose generation is
+   * higher had its spec changed by someone else (kubectl edit, scale): the release is applied
+   * again.
+   */
+  public static final String APPLIED_GENERATION = "lanes.dev/applied-generation";
+
   private static final int MAX_CONFLICT_RETRIES = 5;
 
   /** What an apply or delete did. */
@@ -77,23 +90,53 @@ public final class ReleaseObjects {
 
   private <T extends HasMetadata> Result applyNow(T desired, String hash) {
     T existing = client.resource(desired).inNamespace(namespace).get();
+    if (existing != null) {
+      requireManaged(existing);
+    }
+    desired.getMetadata().setResourceVersion(null);
+    T applied =
+        client
+            .resource(desired)
+            .inNamespace(namespace)
+            .fieldManager(FIELD_MANAGER)
+            .forceConflicts()
+            .serverSideApply();
+    recordGeneration(applied);
     if (existing == null) {
-      client.resource(desired).inNamespace(namespace).create();
       return Result.CREATED;
     }
-    requireManaged(existing);
-    var annotations = existing.getMetadata().getAnnotations();
-    if (annotations != null && hash.equals(annotations.get(SPEC_HASH))) {
-      return Result.UNCHANGED;
+    return applied
+            .getMetadata()
+            .getResourceVersion()
+            .equals(existing.getMetadata().getResourceVersion())
+        ? Result.UNCHANGED
+        : Result.UPDATED;
+  }
+
+  /** Notes on a Deployment the generation Lanes' apply left it at (a metadata-only patch). */
+  private void recordGeneration(HasMetadata applied) {
+    if (!(applied instanceof io.fabric8.kubernetes.api.model.apps.Deployment)
+        || applied.getMetadata().getGeneration() == null) {
+      return;
     }
-    desired.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
-    if (desired instanceof Service s && existing instanceof Service e && e.getSpec() != null) {
-      // the cluster IP is the API server's to choose and cannot change
-      s.getSpec().setClusterIP(e.getSpec().getClusterIP());
-      s.getSpec().setClusterIPs(e.getSpec().getClusterIPs());
+    String generation = applied.getMetadata().getGeneration().toString();
+    var annotations = applied.getMetadata().getAnnotations();
+    if (annotations != null && generation.equals(annotations.get(APPLIED_GENERATION))) {
+      return;
     }
-    client.resource(desired).inNamespace(namespace).update();
-    return Result.UPDATED;
+    client
+        .apps()
+        .deployments()
+        .inNamespace(namespace)
+        .withName(applied.getMetadata().getName())
+        .patch(
+            io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+            "{\"metadata\":{\"annotations\":{\""
+                + APPLIED_GENERATION
+                + "\":\""
+                + generation
+                + "\"}}}");
   }
 
   /** Deletes the object of that kind and name, if Lanes manages it. */

@@ -150,12 +150,17 @@ public final class ReleaseTransitions {
   /** → failed, with why; also from deployed, when its Deployment was deleted under it. */
   public Future<Optional<Release>> failed(
       UUID id, int revision, String message, boolean evenIfDeployed) {
-    if (evenIfDeployed) {
-      // a deployed release whose Deployment went: not the end of a rollout, no duration
-      return set(id, revision, "failed", message, "pending", "progressing", "deployed");
-    }
-    return set(id, revision, "failed", message, "pending", "progressing")
-        .onSuccess(r -> r.ifPresent(this::settled));
+    Future<Optional<Release>> rollout =
+        set(id, revision, "failed", message, "pending", "progressing")
+            .onSuccess(r -> r.ifPresent(this::settled));
+    // a deployed release whose Deployment went: not the end of a rollout, so not timed
+    return evenIfDeployed
+        ? rollout.compose(
+            r ->
+                r.isPresent()
+                    ? Future.succeededFuture(r)
+                    : set(id, revision, "failed", message, "deployed"))
+        : rollout;
   }
 
   private Future<Optional<Release>> set(

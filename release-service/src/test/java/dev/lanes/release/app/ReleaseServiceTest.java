@@ -335,19 +335,50 @@ class ReleaseServiceTest {
   }
 
   @Test
-  void aDeploymentDeletedByHandFailsItsReleaseAndAReleaseRepairsIt() {
+  void aDeploymentDeletedOrEditedByHandGetsWhatLanesOwnsBack() {
     f.app("web", 8080, Map.of(), Map.of(), "abc1234");
     f.lane("dev");
     f.startService(Map.of());
     Release r = until(f.release("web", "dev", "abc1234", 1, Map.of()), ReleaseStatus.DEPLOYED);
+    String uid = deployment("web-dev").getMetadata().getUid();
 
     f.kube.apps().deployments().inNamespace(NS).withName("web-dev").delete();
 
-    Release failed = until(r, ReleaseStatus.FAILED);
-    assertThat(failed.message()).contains("web-dev was deleted outside Lanes");
-    Release repaired = until(f.release("web", "dev", null, null, null), ReleaseStatus.DEPLOYED);
-    assertThat(repaired.revision()).isEqualTo(2);
-    assertThat(deployment("web-dev")).isNotNull();
+    await()
+        .atMost(LONG)
+        .until(
+            () ->
+                deployment("web-dev") != null
+                    && !uid.equals(deployment("web-dev").getMetadata().getUid()));
+    assertThat(until(r, ReleaseStatus.DEPLOYED).revision()).isEqualTo(1);
+
+    // an edit of the spec (here the image) is undone; a label someone added stays
+    f.kube
+        .apps()
+        .deployments()
+        .inNamespace(NS)
+        .withName("web-dev")
+        .edit(
+            d -> {
+              d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("evil:latest");
+              d.getMetadata().getLabels().put("team", "web");
+              return d;
+            });
+    await()
+        .atMost(LONG)
+        .untilAsserted(
+            () ->
+                assertThat(
+                        deployment("web-dev")
+                            .getSpec()
+                            .getTemplate()
+                            .getSpec()
+                            .getContainers()
+                            .get(0)
+                            .getImage())
+                    .endsWith(":abc1234"));
+    assertThat(deployment("web-dev").getMetadata().getLabels()).containsEntry("team", "web");
+    assertThat(until(r, ReleaseStatus.DEPLOYED).revision()).isEqualTo(1);
   }
 
   @Test
