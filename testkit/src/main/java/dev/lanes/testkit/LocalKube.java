@@ -135,6 +135,29 @@ public final class LocalKube implements AutoCloseable {
         "LANES_ALLOW_LOCAL_GIT", "true");
   }
 
+  /**
+   * Kills kube-apiserver (KILL: a crash, or a node of the control plane lost; a TERM waits for
+   * every open watch to drain, up to a minute) and waits until bin/local-kube has started it again
+   * and it answers {@code /readyz}.
+   */
+  public void restartApiServer() {
+    try {
+      long pid = Long.parseLong(Files.readString(dir.resolve("kube-apiserver.pid")).trim());
+      ProcessHandle apiserver = ProcessHandle.of(pid).orElseThrow();
+      apiserver.destroyForcibly();
+      apiserver.onExit().get(60, TimeUnit.SECONDS);
+      await("kube-apiserver back")
+          .atMost(Duration.ofMinutes(1))
+          .pollInterval(Duration.ofMillis(200))
+          .ignoreExceptions()
+          .until(() -> kubectl("get", "--raw", "/readyz").trim().equals("ok"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (Exception e) {
+      throw new IllegalStateException("restarting kube-apiserver", e);
+    }
+  }
+
   /** Runs the cluster's own kubectl as the admin; answers its output, fails when it fails. */
   public String kubectl(String... args) {
     List<String> command = new ArrayList<>();

@@ -84,7 +84,10 @@ public final class RolloutTracker {
   }
 
   private static boolean editedOutsideLanes(Deployment dep) {
-    String applied = dep.getMetadata().getAnnotations().get(ReleaseObjects.APPLIED_GENERATION);
+    String applied =
+        dep.getMetadata().getLabels() == null
+            ? null
+            : dep.getMetadata().getLabels().get(ReleaseObjects.APPLIED_GENERATION);
     Long generation = dep.getMetadata().getGeneration();
     try {
       return applied != null && generation != null && generation > Long.parseLong(applied);

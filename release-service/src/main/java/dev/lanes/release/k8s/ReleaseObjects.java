@@ -113,15 +113,15 @@ public final class ReleaseObjects {
         : Result.UPDATED;
   }
 
-  /** Notes on a Deployment the generation Lanes' apply left it at (a metadata-only patch). */
+  /** Notes on a Deployment the generation Lanes' apply left it at (a label-only patch). */
   private void recordGeneration(HasMetadata applied) {
     if (!(applied instanceof io.fabric8.kubernetes.api.model.apps.Deployment)
         || applied.getMetadata().getGeneration() == null) {
       return;
     }
     String generation = applied.getMetadata().getGeneration().toString();
-    var annotations = applied.getMetadata().getAnnotations();
-    if (annotations != null && generation.equals(annotations.get(APPLIED_GENERATION))) {
+    var labels = applied.getMetadata().getLabels();
+    if (labels != null && generation.equals(labels.get(APPLIED_GENERATION))) {
       return;
     }
     client
@@ -130,13 +130,11 @@ public final class ReleaseObjects {
         .inNamespace(namespace)
         .withName(applied.getMetadata().getName())
         .patch(
-            io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
-                io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
-            "{\"metadata\":{\"annotations\":{\""
-                + APPLIED_GENERATION
-                + "\":\""
-                + generation
-                + "\"}}}");
+            new io.fabric8.kubernetes.client.dsl.base.PatchContext.Builder()
+                .withPatchType(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE)
+                .withFieldManager(FIELD_MANAGER)
+                .build(),
+            "{\"metadata\":{\"labels\":{\"" + APPLIED_GENERATION + "\":\"" + generation + "\"}}}");
   }
 
   /** Deletes the object of that kind and name, if Lanes manages it. */
