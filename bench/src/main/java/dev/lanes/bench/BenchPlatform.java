@@ -28,6 +28,10 @@ final class BenchPlatform implements AutoCloseable {
   final Path dir;
   final int apiPort;
   final SandboxCluster sandbox;
+
+  /** The registry's port, when this JVM runs the platform; else 0. */
+  int registryPort;
+
   private final int dbPort;
   private final AutoCloseable running;
   private final HttpClient http = HttpClient.newHttpClient();
@@ -49,6 +53,7 @@ final class BenchPlatform implements AutoCloseable {
         postmasterPort(dir.resolve("data/postgres")),
         platform,
         dockerfile);
+    this.registryPort = platform.registryPort();
   }
 
   /**

@@ -112,6 +112,11 @@ public final class LocalKube implements AutoCloseable {
     throw new AssertionError("unreachable");
   }
 
+  /** bin/local-kube's process: its descendants are the components. */
+  public ProcessHandle process() {
+    return process.toHandle();
+  }
+
   /** The admin kubeconfig (group system:masters). */
   public Path kubeconfig() {
     return dir.resolve("kubeconfig");

@@ -41,7 +41,8 @@ public final class BuildJobs {
     return blocking.run(
         () -> {
           try {
-            return client.batch().v1().jobs().inNamespace(namespace).resource(job).create();
+            return dev.lanes.common.k8s.ForbiddenRetry.call(
+                () -> client.batch().v1().jobs().inNamespace(namespace).resource(job).create());
           } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
             if (!KubeErrors.isConflict(e)) {
               throw e;

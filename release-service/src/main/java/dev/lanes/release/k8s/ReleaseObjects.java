@@ -63,7 +63,8 @@ public final class ReleaseObjects {
    * @throws ClientError {@code name_conflict} when an object of that name is not Lanes's
    */
   public <T extends HasMetadata> Future<Result> apply(T desired) {
-    return blocking.run(() -> applyRetryingConflicts(desired));
+    return blocking.run(
+        () -> dev.lanes.common.k8s.ForbiddenRetry.call(() -> applyRetryingConflicts(desired)));
   }
 
   /**
