@@ -143,7 +143,7 @@ public final class ClusterBench {
                 + "  %-20s slice ready -> all %d subscribers have the route %s (%d of %d)%n"
                 + "  %-20s RSS %s",
             cluster,
-            Latencies.between(byDeploymentName(db, posted), deployments.seen),
+            Latencies.between(posted, deployments.seen),
             "",
             Latencies.between(posted, deployed),
             deployed.size(),
@@ -161,22 +161,6 @@ public final class ClusterBench {
         kube.close();
       }
     }
-  }
-
-  /** The POST times keyed by the Deployment's name, {app}-{lane}. */
-  private static Map<String, Instant> byDeploymentName(Connection db, Map<String, Instant> posted)
-      throws Exception {
-    Map<String, Instant> out = new HashMap<>();
-    try (Statement s = db.createStatement();
-        var r = s.executeQuery("select id, deployment from releases")) {
-      while (r.next()) {
-        Instant t = posted.get(r.getString(1));
-        if (t != null) {
-          out.put(r.getString(2), t);
-        }
-      }
-    }
-    return out;
   }
 
   /** When each lane Service's slice first had a ready endpoint, keyed app/lane. */
@@ -213,7 +197,8 @@ public final class ClusterBench {
                                 e.getConditions() != null
                                     && Boolean.TRUE.equals(e.getConditions().getReady()));
                 int dash = service.lastIndexOf('-');
-                if (anyReady && dash > 0) {
+                // a lane's Service, {app}-{lane}; not prod's base Service {app}
+                if (anyReady && dash > 0 && List.of(LANES).contains(service.substring(dash + 1))) {
                   ready.putIfAbsent(
                       service.substring(0, dash) + "/" + service.substring(dash + 1),
                       Instant.now());
