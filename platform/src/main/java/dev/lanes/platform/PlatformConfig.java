@@ -1,7 +1,7 @@
 package dev.lanes.platform;
 
-import dev.lanes.build.api.BuildKeys;
 import dev.lanes.build.app.BuildServiceConfig;
+import dev.lanes.common.builds.BuildKeys;
 import dev.lanes.common.config.ConfigKey;
 import dev.lanes.common.config.ConfigParsers;
 import dev.lanes.common.config.ConfigReader;

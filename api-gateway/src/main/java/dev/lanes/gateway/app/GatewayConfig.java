@@ -1,6 +1,6 @@
 package dev.lanes.gateway.app;
 
-import dev.lanes.build.api.BuildKeys;
+import dev.lanes.common.builds.BuildKeys;
 import dev.lanes.common.config.ConfigKey;
 import dev.lanes.common.config.ConfigParsers;
 import dev.lanes.common.config.ConfigReader;

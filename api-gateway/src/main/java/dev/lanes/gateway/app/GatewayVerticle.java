@@ -1,11 +1,16 @@
 package dev.lanes.gateway.app;
 
-import dev.lanes.build.api.BuildPods;
-import dev.lanes.build.api.BuildStore;
+import dev.lanes.build.intake.BuildIntake;
+import dev.lanes.common.builds.BuildQueries;
 import dev.lanes.common.concurrent.Blocking;
 import dev.lanes.common.crypto.SecretBox;
 import dev.lanes.common.db.Database;
 import dev.lanes.common.db.DbConfig;
+import dev.lanes.common.lanes.LaneQueries;
+import dev.lanes.common.pods.AppPods;
+import dev.lanes.common.pods.BuildPods;
+import dev.lanes.common.releases.ReleaseMessages;
+import dev.lanes.common.releases.ReleaseQueries;
 import dev.lanes.gateway.auth.ApiKeyAuthenticator;
 import dev.lanes.gateway.events.EventFeed;
 import dev.lanes.gateway.http.ApiRouter;
@@ -13,11 +18,8 @@ import dev.lanes.gateway.http.StatusWaiter;
 import dev.lanes.gateway.store.ApiKeyStore;
 import dev.lanes.gateway.store.AppStore;
 import dev.lanes.gateway.store.ImageRepoStore;
-import dev.lanes.gateway.store.LaneStore;
-import dev.lanes.release.api.LaneDeletion;
-import dev.lanes.release.api.ReleaseMessages;
-import dev.lanes.release.api.ReleaseRuntime;
-import dev.lanes.release.api.ReleaseStore;
+import dev.lanes.release.intake.LaneLifecycle;
+import dev.lanes.release.intake.ReleaseIntake;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -82,19 +84,21 @@ public final class GatewayVerticle extends VerticleBase {
             database,
             new ImageRepoStore(database),
             new AppStore(database, secrets),
-            new LaneStore(database),
+            new LaneQueries(database),
             keys,
             authenticator,
             id -> vertx.eventBus().publish(KEY_REVOKED, id),
             registry,
             config.allowLocalGit(),
             Clock.systemUTC(),
-            new BuildStore(database),
+            new BuildQueries(database),
+            new BuildIntake(database),
             new StatusWaiter(vertx),
             buildPods(),
-            new ReleaseStore(database),
+            new ReleaseQueries(database),
+            new ReleaseIntake(database),
             runtime(),
-            new LaneDeletion(database, ReleaseMessages.GATEWAY),
+            new LaneLifecycle(database, ReleaseMessages.GATEWAY),
             events);
     return events
         .start()
@@ -119,8 +123,8 @@ public final class GatewayVerticle extends VerticleBase {
   }
 
   /** The apps' pods in the cluster, or {@code null} without one. */
-  private ReleaseRuntime runtime() {
-    return kube == null ? null : new ReleaseRuntime(kube, config.deployNamespace(), blocking());
+  private AppPods runtime() {
+    return kube == null ? null : new AppPods(kube, config.deployNamespace(), blocking());
   }
 
   private Blocking blocking() {

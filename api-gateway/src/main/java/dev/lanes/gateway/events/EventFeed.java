@@ -3,13 +3,11 @@ package dev.lanes.gateway.events;
 import dev.lanes.common.db.Database;
 import dev.lanes.common.messaging.Channels;
 import dev.lanes.common.outbox.Outbox;
+import dev.lanes.common.outbox.PublishedEvents;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.pubsub.PgSubscriber;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -28,11 +26,6 @@ public final class EventFeed {
 
   private static final Logger LOG = LoggerFactory.getLogger(EventFeed.class);
   private static final int PAGE = 500;
-  private static final String LATEST = "select coalesce(max(seq), 0) as seq from outbox";
-  // commands are read too, so that the cursor moves past them, but without their payload
-  private static final String AFTER =
-      "select seq, event_type, case when payload->>'channel' = $2 then payload->'message' end"
-          + " as message from outbox where seq > $1 order by seq limit $3";
 
   /** Receives new events, on the feed's context. */
   public interface Listener {
@@ -59,10 +52,8 @@ public final class EventFeed {
 
   /** Starts following from the newest published event. */
   public Future<Void> start() {
-    return db.client()
-        .query(LATEST)
-        .execute()
-        .map(rows -> cursor = rows.iterator().next().getLong("seq"))
+    return PublishedEvents.latestSeq(db.client())
+        .map(seq -> cursor = seq)
         .compose(
             c -> {
               subscriber = PgSubscriber.subscriber(vertx, connect);
@@ -107,18 +98,15 @@ public final class EventFeed {
    * last event when commands follow it).
    */
   public Future<Page> after(long seq) {
-    return db.client()
-        .preparedQuery(AFTER)
-        .execute(Tuple.of(seq, Channels.EVENTS, PAGE))
+    return PublishedEvents.after(db.client(), seq, Channels.EVENTS, PAGE)
         .map(
             rows -> {
               List<PlatformEvent> events = new ArrayList<>();
               long reached = seq;
-              for (Row row : rows) {
-                reached = row.getLong("seq");
-                Object message = row.getValue("message");
-                if (message instanceof JsonObject json) {
-                  events.add(new PlatformEvent(reached, row.getString("event_type"), json));
+              for (PublishedEvents.Published row : rows) {
+                reached = row.seq();
+                if (row.message() != null) {
+                  events.add(new PlatformEvent(reached, row.type(), row.message()));
                 }
               }
               return new Page(events, reached, rows.size() == PAGE);

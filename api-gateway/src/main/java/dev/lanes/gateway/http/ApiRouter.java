@@ -1,20 +1,22 @@
 package dev.lanes.gateway.http;
 
-import dev.lanes.build.api.BuildPods;
-import dev.lanes.build.api.BuildStore;
+import dev.lanes.build.intake.BuildIntake;
+import dev.lanes.common.builds.BuildQueries;
 import dev.lanes.common.db.Database;
 import dev.lanes.common.http.ProblemHandler;
 import dev.lanes.common.http.RequestIds;
+import dev.lanes.common.lanes.LaneQueries;
 import dev.lanes.common.messaging.PgDeadLetters;
+import dev.lanes.common.pods.AppPods;
+import dev.lanes.common.pods.BuildPods;
+import dev.lanes.common.releases.ReleaseQueries;
 import dev.lanes.gateway.auth.ApiKeyAuthenticator;
 import dev.lanes.gateway.events.EventFeed;
 import dev.lanes.gateway.store.ApiKeyStore;
 import dev.lanes.gateway.store.AppStore;
 import dev.lanes.gateway.store.ImageRepoStore;
-import dev.lanes.gateway.store.LaneStore;
-import dev.lanes.release.api.LaneDeletion;
-import dev.lanes.release.api.ReleaseRuntime;
-import dev.lanes.release.api.ReleaseStore;
+import dev.lanes.release.intake.LaneLifecycle;
+import dev.lanes.release.intake.ReleaseIntake;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -41,19 +43,21 @@ public final class ApiRouter {
       Database db,
       ImageRepoStore imageRepos,
       AppStore apps,
-      LaneStore lanes,
+      LaneQueries lanes,
       ApiKeyStore apiKeys,
       ApiKeyAuthenticator authenticator,
       Consumer<String> keyRevoked,
       PrometheusMeterRegistry registry,
       boolean allowLocalGit,
       Clock clock,
-      BuildStore builds,
+      BuildQueries builds,
+      BuildIntake buildIntake,
       StatusWaiter waiter,
       BuildPods buildPods,
-      ReleaseStore releases,
-      ReleaseRuntime runtime,
-      LaneDeletion laneDeletion,
+      ReleaseQueries releases,
+      ReleaseIntake releaseIntake,
+      AppPods runtime,
+      LaneLifecycle laneLifecycle,
       EventFeed events) {}
 
   private ApiRouter() {}
@@ -91,15 +95,20 @@ public final class ApiRouter {
 
     new ImageRepoHandler(deps.imageRepos(), deps.allowLocalGit()).mount(routes);
     new AppHandler(deps.apps()).mount(routes);
-    new LaneHandler(deps.lanes(), deps.laneDeletion()).mount(routes);
+    new LaneHandler(deps.lanes(), deps.laneLifecycle()).mount(routes);
     new ApiKeyHandler(deps.apiKeys(), deps.keyRevoked(), deps.clock()).mount(routes);
     new BuildHandler(
             deps.builds(),
+            deps.buildIntake(),
             deps.waiter(),
             new BuildLogStream(vertx, deps.builds(), deps.buildPods()))
         .mount(routes);
     new ReleaseHandler(
-            deps.releases(), deps.waiter(), deps.runtime(), new AppLogStream(vertx, deps.runtime()))
+            deps.releases(),
+            deps.releaseIntake(),
+            deps.waiter(),
+            deps.runtime(),
+            new AppLogStream(vertx, deps.runtime()))
         .mount(routes);
 
     new EventsHandler(vertx, deps.events(), EVENTS_HEARTBEAT).mount(routes);

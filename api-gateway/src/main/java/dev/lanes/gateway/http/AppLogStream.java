@@ -1,6 +1,6 @@
 package dev.lanes.gateway.http;
 
-import dev.lanes.release.api.ReleaseRuntime;
+import dev.lanes.common.pods.AppPods;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
@@ -19,9 +19,9 @@ final class AppLogStream {
   private static final Duration HEARTBEAT = Duration.ofSeconds(15);
 
   private final Vertx vertx;
-  private final ReleaseRuntime runtime;
+  private final AppPods runtime;
 
-  AppLogStream(Vertx vertx, ReleaseRuntime runtime) {
+  AppLogStream(Vertx vertx, AppPods runtime) {
     this.vertx = vertx;
     this.runtime = runtime;
   }
@@ -45,7 +45,7 @@ final class AppLogStream {
         .onFailure(ctx::fail)
         .onSuccess(
             lines -> {
-              List<ReleaseRuntime.Line> fresh = cursor.next(lines, ReleaseRuntime.Line::time);
+              List<AppPods.Line> fresh = cursor.next(lines, AppPods.Line::time);
               if (!request.follow()) {
                 sink.finish(fresh.stream().map(AppLogStream::text).toList(), null);
                 return;
@@ -56,7 +56,7 @@ final class AppLogStream {
             });
   }
 
-  private static String text(ReleaseRuntime.Line line) {
+  private static String text(AppPods.Line line) {
     return "[" + line.pod() + "] " + line.text();
   }
 
@@ -89,7 +89,7 @@ final class AppLogStream {
           .onFailure(e -> sink.fail())
           .onSuccess(
               lines -> {
-                List<ReleaseRuntime.Line> fresh = cursor.next(lines, ReleaseRuntime.Line::time);
+                List<AppPods.Line> fresh = cursor.next(lines, AppPods.Line::time);
                 fresh.forEach(l -> sink.line(text(l)));
                 if (!fresh.isEmpty()) {
                   lastWrite = System.nanoTime();

@@ -1,6 +1,7 @@
 package dev.lanes.gateway.http;
 
-import dev.lanes.build.api.BuildStore;
+import dev.lanes.build.intake.BuildIntake;
+import dev.lanes.common.builds.BuildQueries;
 import dev.lanes.common.config.ConfigParsers;
 import dev.lanes.common.domain.Build;
 import dev.lanes.common.domain.Scope;
@@ -25,11 +26,13 @@ final class BuildHandler {
   private static final Pattern REF = Pattern.compile("[A-Za-z0-9._/-]{1,255}");
   private static final Pattern FULL_SHA = Pattern.compile("[0-9a-f]{40}");
 
-  private final BuildStore builds;
+  private final BuildQueries builds;
+  private final BuildIntake intake;
   private final StatusWaiter waiter;
   private final BuildLogStream logs;
 
-  BuildHandler(BuildStore builds, StatusWaiter waiter, BuildLogStream logs) {
+  BuildHandler(BuildQueries builds, BuildIntake intake, StatusWaiter waiter, BuildLogStream logs) {
+    this.intake = intake;
     this.builds = builds;
     this.waiter = waiter;
     this.logs = logs;
@@ -66,7 +69,7 @@ final class BuildHandler {
   }
 
   private Future<Reply> start(String app, BuildRequest request, Duration wait) {
-    return builds
+    return intake
         .request(app, request.gitRef(), request.force())
         .compose(
             build ->
@@ -149,7 +152,7 @@ final class BuildHandler {
   private Future<Reply> cancel(RoutingContext ctx) {
     String app = Requests.param(ctx, "app");
     Principal who = ctx.get(Principal.CONTEXT_KEY);
-    return builds.cancel(app, buildId(ctx, app), "API key " + who.keyId()).map(Reply::ok);
+    return intake.cancel(app, buildId(ctx, app), "API key " + who.keyId()).map(Reply::ok);
   }
 
   private void logs(RoutingContext ctx) {

@@ -1,8 +1,9 @@
 package dev.lanes.gateway.http;
 
-import dev.lanes.build.api.BuildPods;
-import dev.lanes.build.api.BuildStore;
+import dev.lanes.common.builds.BuildLog;
+import dev.lanes.common.builds.BuildQueries;
 import dev.lanes.common.domain.Build;
+import dev.lanes.common.pods.BuildPods;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -27,13 +28,13 @@ final class BuildLogStream {
   private static final Duration HEARTBEAT = Duration.ofSeconds(15);
 
   private final Vertx vertx;
-  private final BuildStore builds;
+  private final BuildQueries builds;
   private final BuildPods pods;
 
   /**
    * @param pods the cluster's build pods, or {@code null} without a cluster (saved logs only)
    */
-  BuildLogStream(Vertx vertx, BuildStore builds, BuildPods pods) {
+  BuildLogStream(Vertx vertx, BuildQueries builds, BuildPods pods) {
     this.vertx = vertx;
     this.builds = builds;
     this.pods = pods;
@@ -123,8 +124,7 @@ final class BuildLogStream {
           .savedLog(build.id())
           .onComplete(
               saved -> {
-                Optional<BuildStore.SavedLog> log =
-                    saved.succeeded() ? saved.result() : Optional.empty();
+                Optional<BuildLog> log = saved.succeeded() ? saved.result() : Optional.empty();
                 List<String> rest =
                     log.filter(l -> !l.truncated())
                         .map(l -> l.text().lines().skip(sent).toList())

@@ -2,11 +2,11 @@ package dev.lanes.gateway.http;
 
 import dev.lanes.common.domain.Lane;
 import dev.lanes.common.domain.Scope;
+import dev.lanes.common.lanes.LaneQueries;
 import dev.lanes.common.validation.JsonBody;
 import dev.lanes.common.validation.Rules;
 import dev.lanes.common.validation.Validation;
-import dev.lanes.gateway.store.LaneStore;
-import dev.lanes.release.api.LaneDeletion;
+import dev.lanes.release.intake.LaneLifecycle;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
@@ -19,12 +19,12 @@ final class LaneHandler {
 
   static final int MAX_TTL = 366 * 24 * 3600;
 
-  private final LaneStore store;
-  private final LaneDeletion deletion;
+  private final LaneQueries store;
+  private final LaneLifecycle lifecycle;
 
-  LaneHandler(LaneStore store, LaneDeletion deletion) {
+  LaneHandler(LaneQueries store, LaneLifecycle lifecycle) {
     this.store = store;
-    this.deletion = deletion;
+    this.lifecycle = lifecycle;
   }
 
   void mount(ApiRoutes routes) {
@@ -36,8 +36,8 @@ final class LaneHandler {
 
   private Future<Reply> create(RoutingContext ctx) {
     JsonBody body = Requests.jsonBody(ctx, new Validation());
-    return store
-        .insert(read(body))
+    return lifecycle
+        .create(read(body))
         .map(lane -> Reply.created(lane, ApiRoutes.BASE + "/lanes/" + lane.name()));
   }
 
@@ -82,6 +82,6 @@ final class LaneHandler {
   }
 
   private Future<Reply> delete(RoutingContext ctx) {
-    return deletion.delete(Requests.param(ctx, "lane")).map(Reply::accepted);
+    return lifecycle.delete(Requests.param(ctx, "lane")).map(Reply::accepted);
   }
 }

@@ -5,12 +5,13 @@ import dev.lanes.common.domain.Release;
 import dev.lanes.common.domain.Scope;
 import dev.lanes.common.error.ClientError;
 import dev.lanes.common.error.ErrorCode;
+import dev.lanes.common.pods.AppPods;
+import dev.lanes.common.releases.ReleaseQueries;
+import dev.lanes.common.releases.ReleaseRequest;
 import dev.lanes.common.validation.JsonBody;
 import dev.lanes.common.validation.Rules;
 import dev.lanes.common.validation.Validation;
-import dev.lanes.release.api.ReleaseRequest;
-import dev.lanes.release.api.ReleaseRuntime;
-import dev.lanes.release.api.ReleaseStore;
+import dev.lanes.release.intake.ReleaseIntake;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
@@ -31,13 +32,19 @@ final class ReleaseHandler {
   private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,127}");
   private static final int MAX_TAIL = 10_000;
 
-  private final ReleaseStore releases;
+  private final ReleaseQueries releases;
+  private final ReleaseIntake intake;
   private final StatusWaiter waiter;
-  private final ReleaseRuntime runtime;
+  private final AppPods runtime;
   private final AppLogStream appLogs;
 
   ReleaseHandler(
-      ReleaseStore releases, StatusWaiter waiter, ReleaseRuntime runtime, AppLogStream appLogs) {
+      ReleaseQueries releases,
+      ReleaseIntake intake,
+      StatusWaiter waiter,
+      AppPods runtime,
+      AppLogStream appLogs) {
+    this.intake = intake;
     this.releases = releases;
     this.waiter = waiter;
     this.runtime = runtime;
@@ -71,7 +78,7 @@ final class ReleaseHandler {
       Rules.checkName(v, "lane", lane);
     }
     ReleaseRequest request = changes(body, app, lane);
-    return releases.release(request).compose(r -> answer(r, wait));
+    return intake.release(request).compose(r -> answer(r, wait));
   }
 
   private Future<Reply> update(RoutingContext ctx) {
@@ -79,7 +86,7 @@ final class ReleaseHandler {
     Duration wait = BuildHandler.waitParam(ctx);
     JsonBody body = Requests.jsonBody(ctx, new Validation());
     ReleaseRequest request = changes(body, null, null);
-    return releases.update(id, request).compose(r -> answer(r, wait));
+    return intake.update(id, request).compose(r -> answer(r, wait));
   }
 
   /** The fields a POST or PUT may change; checks them all and rejects unknown ones. */
@@ -137,7 +144,7 @@ final class ReleaseHandler {
     v.check(
         lane != null && !lane.isBlank(), "lane", "is required: DELETE /releases?app=web&lane=dev");
     v.throwIfInvalid();
-    return releases.find(app, lane).compose(r -> releases.delete(r.id())).map(Reply::accepted);
+    return releases.find(app, lane).compose(r -> intake.delete(r.id())).map(Reply::accepted);
   }
 
   private Future<Reply> get(RoutingContext ctx) {
@@ -145,7 +152,7 @@ final class ReleaseHandler {
   }
 
   private Future<Reply> delete(RoutingContext ctx) {
-    return releases.delete(id(ctx)).map(Reply::accepted);
+    return intake.delete(id(ctx)).map(Reply::accepted);
   }
 
   private Future<Reply> history(RoutingContext ctx) {
@@ -165,7 +172,7 @@ final class ReleaseHandler {
       body.rejectUnknownFields();
       body.validation().throwIfInvalid();
     }
-    return releases.rollback(id, revision).compose(r -> answer(r, wait));
+    return intake.rollback(id, revision).compose(r -> answer(r, wait));
   }
 
   private Future<Reply> status(RoutingContext ctx) {
@@ -175,7 +182,7 @@ final class ReleaseHandler {
             r ->
                 runtime == null
                     ? Future.succeededFuture(
-                        new ReleaseRuntime.Status(r.deployment(), r.replicas(), 0, 0, 0, List.of()))
+                        new AppPods.Status(r.deployment(), r.replicas(), 0, 0, 0, List.of()))
                     : runtime.status(r))
         .map(Reply::ok);
   }

@@ -14,6 +14,7 @@ import dev.lanes.common.error.ClientError;
 import dev.lanes.common.error.ErrorCode;
 import dev.lanes.common.error.FieldError;
 import dev.lanes.common.json.Json;
+import dev.lanes.common.releases.ReleaseQueries;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -49,8 +50,6 @@ public final class AppStore {
           + " $11, health_path = $12, service_account = $13, updated_at = now() where name = $1"
           + " returning "
           + COLUMNS;
-  private static final String RELEASES =
-      "select lane from releases where app = $1 order by lane limit 6";
   private static final String DELETE = "delete from apps where name = $1";
 
   private final Database db;
@@ -119,20 +118,17 @@ public final class AppStore {
     return db.pool()
         .withTransaction(
             tx ->
-                tx.preparedQuery(RELEASES)
-                    .execute(Tuple.of(name))
-                    .compose(releases -> requireNoReleases(name, releases))
+                ReleaseQueries.lanesOf(tx, name, 6)
+                    .compose(lanes -> requireNoReleases(name, lanes))
                     .compose(v -> tx.preparedQuery(DELETE).execute(Tuple.of(name)))
                     .compose(rows -> requireDeleted(rows, name)))
         .recover(e -> Future.failedFuture(translateDelete(e, name)));
   }
 
-  private static Future<Void> requireNoReleases(String name, RowSet<Row> releases) {
-    if (releases.size() == 0) {
+  private static Future<Void> requireNoReleases(String name, List<String> lanes) {
+    if (lanes.isEmpty()) {
       return Future.succeededFuture();
     }
-    List<String> lanes = new ArrayList<>();
-    releases.forEach(r -> lanes.add(r.getString(0)));
     return Future.failedFuture(
         new ClientError(
             ErrorCode.APP_HAS_RELEASES,

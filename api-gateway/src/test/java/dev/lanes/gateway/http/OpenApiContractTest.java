@@ -5,17 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.lanes.build.api.BuildStore;
+import dev.lanes.build.intake.BuildIntake;
+import dev.lanes.common.builds.BuildQueries;
 import dev.lanes.common.crypto.SecretBox;
 import dev.lanes.common.db.Database;
 import dev.lanes.common.db.DbConfig;
+import dev.lanes.common.lanes.LaneQueries;
+import dev.lanes.common.releases.ReleaseQueries;
 import dev.lanes.gateway.auth.ApiKeyAuthenticator;
 import dev.lanes.gateway.store.ApiKeyStore;
 import dev.lanes.gateway.store.AppStore;
 import dev.lanes.gateway.store.ImageRepoStore;
-import dev.lanes.gateway.store.LaneStore;
-import dev.lanes.release.api.LaneDeletion;
-import dev.lanes.release.api.ReleaseStore;
+import dev.lanes.release.intake.LaneLifecycle;
+import dev.lanes.release.intake.ReleaseIntake;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -99,19 +101,21 @@ class OpenApiContractTest {
                   db,
                   new ImageRepoStore(db),
                   new AppStore(db, SecretBox.fromBase64(SecretBox.newKey())),
-                  new LaneStore(db),
+                  new LaneQueries(db),
                   keys,
                   new ApiKeyAuthenticator(keys, Duration.ofSeconds(1), clock),
                   id -> {},
                   new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
                   false,
                   clock,
-                  new BuildStore(db),
+                  new BuildQueries(db),
+                  new BuildIntake(db),
                   new StatusWaiter(vertx),
                   null,
-                  new ReleaseStore(db),
+                  new ReleaseQueries(db),
+                  new ReleaseIntake(db),
                   null,
-                  new LaneDeletion(db, "/test"),
+                  new LaneLifecycle(db, "/test"),
                   new dev.lanes.gateway.events.EventFeed(
                       vertx,
                       db,

@@ -1,7 +1,5 @@
 package dev.lanes.build.app;
 
-import dev.lanes.build.api.BuildPods;
-import dev.lanes.build.api.BuildStore;
 import dev.lanes.build.git.RefResolver;
 import dev.lanes.build.internal.BuildDispatcher;
 import dev.lanes.build.internal.BuildPipeline;
@@ -9,6 +7,7 @@ import dev.lanes.build.internal.JobStatusReconciler;
 import dev.lanes.build.k8s.BuildJobSpec;
 import dev.lanes.build.k8s.BuildJobs;
 import dev.lanes.build.store.BuildTransitions;
+import dev.lanes.common.builds.BuildQueries;
 import dev.lanes.common.concurrent.Blocking;
 import dev.lanes.common.db.Database;
 import dev.lanes.common.db.DbConfig;
@@ -20,6 +19,7 @@ import dev.lanes.common.messaging.ProcessedMessages;
 import dev.lanes.common.messaging.Subscription;
 import dev.lanes.common.metrics.OutcomeTimers;
 import dev.lanes.common.metrics.StatusGauges;
+import dev.lanes.common.pods.BuildPods;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -139,7 +139,7 @@ public final class BuildServiceVerticle extends VerticleBase {
         new BuildPipeline(
             new BuildPipeline.Deps(
                 transitions,
-                new BuildStore(db),
+                new BuildQueries(db),
                 new RefResolver(config.gitTimeout()),
                 blocking,
                 jobs,

@@ -1,20 +1,20 @@
 package dev.lanes.build.internal;
 
-import dev.lanes.build.api.BuildLog;
-import dev.lanes.build.api.BuildMessages;
-import dev.lanes.build.api.BuildPods;
-import dev.lanes.build.api.BuildStore;
 import dev.lanes.build.git.GitRemote;
 import dev.lanes.build.git.RefResolutionException;
 import dev.lanes.build.git.RefResolver;
 import dev.lanes.build.git.ResolvedRef;
 import dev.lanes.build.k8s.BuildJobs;
 import dev.lanes.build.store.BuildTransitions;
+import dev.lanes.common.builds.BuildLog;
+import dev.lanes.common.builds.BuildMessages;
+import dev.lanes.common.builds.BuildQueries;
 import dev.lanes.common.concurrent.Blocking;
 import dev.lanes.common.domain.Build;
 import dev.lanes.common.messaging.Failures;
 import dev.lanes.common.messaging.MalformedMessage;
 import dev.lanes.common.messaging.Message;
+import dev.lanes.common.pods.BuildPods;
 import io.vertx.core.Future;
 import java.util.Optional;
 import java.util.UUID;
@@ -31,7 +31,7 @@ public final class BuildPipeline {
   private static final Logger LOG = LoggerFactory.getLogger(BuildPipeline.class);
 
   private final BuildTransitions transitions;
-  private final BuildStore builds;
+  private final BuildQueries builds;
   private final RefResolver resolver;
   private final Blocking blocking;
   private final BuildJobs jobs;
@@ -42,7 +42,7 @@ public final class BuildPipeline {
   /** What the pipeline works with; {@code queued} is told when a build joins the queue. */
   public record Deps(
       BuildTransitions transitions,
-      BuildStore builds,
+      BuildQueries builds,
       RefResolver resolver,
       Blocking blocking,
       BuildJobs jobs,

@@ -1,12 +1,12 @@
 package dev.lanes.build.internal;
 
-import dev.lanes.build.api.BuildLog;
-import dev.lanes.build.api.BuildPods;
 import dev.lanes.build.k8s.BuildJobs;
 import dev.lanes.build.store.BuildTransitions;
+import dev.lanes.common.builds.BuildLog;
 import dev.lanes.common.domain.Build;
 import dev.lanes.common.domain.BuildStatus;
 import dev.lanes.common.k8s.LaneLabels;
+import dev.lanes.common.pods.BuildPods;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;

@@ -1,8 +1,8 @@
 package dev.lanes.build.k8s;
 
-import dev.lanes.build.api.BuildSource;
 import dev.lanes.build.app.BuildServiceConfig;
 import dev.lanes.build.git.GitRemote;
+import dev.lanes.common.builds.BuildSource;
 import dev.lanes.common.domain.Build;
 import dev.lanes.common.k8s.LaneLabels;
 import dev.lanes.common.k8s.LaneNames;

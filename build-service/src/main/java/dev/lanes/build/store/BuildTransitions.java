@@ -1,9 +1,9 @@
 package dev.lanes.build.store;
 
-import dev.lanes.build.api.BuildLog;
-import dev.lanes.build.api.BuildMessages;
-import dev.lanes.build.api.BuildRows;
-import dev.lanes.build.api.BuildSource;
+import dev.lanes.common.builds.BuildLog;
+import dev.lanes.common.builds.BuildMessages;
+import dev.lanes.common.builds.BuildRows;
+import dev.lanes.common.builds.BuildSource;
 import dev.lanes.common.db.Database;
 import dev.lanes.common.domain.Build;
 import dev.lanes.common.metrics.OutcomeTimers;

@@ -1,7 +1,8 @@
 package dev.lanes.build.app;
 
-import dev.lanes.build.api.BuildStore;
+import dev.lanes.build.intake.BuildIntake;
 import dev.lanes.build.internal.BuildDispatcher;
+import dev.lanes.common.builds.BuildQueries;
 import dev.lanes.common.config.ConfigReader;
 import dev.lanes.common.db.Database;
 import dev.lanes.common.db.DbConfig;
@@ -53,7 +54,8 @@ final class BuildFixture implements AutoCloseable {
   final SandboxCluster sandbox;
   final KubernetesClient kube;
   final EventBusMessaging messaging;
-  final BuildStore builds;
+  final BuildQueries builds;
+  final BuildIntake intake;
   final List<Message> events = new CopyOnWriteArrayList<>();
   private String serviceDeployment;
 
@@ -68,7 +70,8 @@ final class BuildFixture implements AutoCloseable {
     messaging =
         new EventBusMessaging(
             vertx, Duration.ofSeconds(30), RetryPolicy.DEFAULT, new PgDeadLetters(database.pool()));
-    builds = new BuildStore(database);
+    builds = new BuildQueries(database);
+    intake = new BuildIntake(database);
     await(
         messaging.subscribe(
             Channels.EVENTS,
@@ -167,7 +170,7 @@ final class BuildFixture implements AutoCloseable {
   }
 
   Build request(String app, String ref, boolean force) {
-    return await(builds.request(app, ref, force));
+    return await(intake.request(app, ref, force));
   }
 
   Build get(Build b) {

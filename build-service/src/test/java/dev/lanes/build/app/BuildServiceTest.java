@@ -4,7 +4,7 @@ import static dev.lanes.build.app.BuildFixture.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.lanes.build.api.BuildMessages;
+import dev.lanes.common.builds.BuildMessages;
 import dev.lanes.common.domain.Build;
 import dev.lanes.common.domain.BuildStatus;
 import dev.lanes.common.k8s.KubeClients;
@@ -214,7 +214,7 @@ class BuildServiceTest {
                     .stream()
                     .anyMatch(l -> l.text().contains("started")));
 
-    Build cancelled = await(f.builds.cancel("web", running.id(), "test"));
+    Build cancelled = await(f.intake.cancel("web", running.id(), "test"));
 
     assertThat(cancelled.status()).isEqualTo(BuildStatus.CANCELLED);
     await().atMost(LONG).until(() -> jobs().isEmpty());

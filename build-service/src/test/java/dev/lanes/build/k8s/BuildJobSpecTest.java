@@ -2,8 +2,8 @@ package dev.lanes.build.k8s;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lanes.build.api.BuildSource;
 import dev.lanes.build.app.BuildServiceConfig;
+import dev.lanes.common.builds.BuildSource;
 import dev.lanes.common.config.ConfigReader;
 import dev.lanes.common.domain.Build;
 import dev.lanes.common.domain.BuildStatus;

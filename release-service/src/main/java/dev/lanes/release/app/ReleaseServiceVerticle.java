@@ -13,8 +13,8 @@ import dev.lanes.common.messaging.ProcessedMessages;
 import dev.lanes.common.messaging.Subscription;
 import dev.lanes.common.metrics.OutcomeTimers;
 import dev.lanes.common.metrics.StatusGauges;
-import dev.lanes.release.api.LaneDeletion;
-import dev.lanes.release.api.ReleaseMessages;
+import dev.lanes.common.releases.ReleaseMessages;
+import dev.lanes.release.intake.LaneLifecycle;
 import dev.lanes.release.internal.ReleaseApplier;
 import dev.lanes.release.internal.RolloutTracker;
 import dev.lanes.release.k8s.AppSecretSpec;
@@ -135,7 +135,7 @@ public final class ReleaseServiceVerticle extends VerticleBase {
                 "From a revision's request until it is deployed or its rollout failed"));
     countStatuses(transitions);
     ReleaseObjects objects = new ReleaseObjects(kube, config.namespace(), blocking);
-    LaneDeletion lanes = new LaneDeletion(db, ReleaseMessages.RELEASE_SERVICE);
+    LaneLifecycle lanes = new LaneLifecycle(db, ReleaseMessages.RELEASE_SERVICE);
     RolloutTracker[] tracker = new RolloutTracker[1];
     ReleaseApplier applier =
         new ReleaseApplier(
@@ -181,7 +181,7 @@ public final class ReleaseServiceVerticle extends VerticleBase {
    * The leader's duty: watch Deployments and pods, catch up with rollouts that moved while nobody
    * watched, look again periodically, and expire lanes.
    */
-  private Leadership.Duty reconcile(RolloutTracker tracker, LaneDeletion lanes, Context context) {
+  private Leadership.Duty reconcile(RolloutTracker tracker, LaneLifecycle lanes, Context context) {
     watch(tracker, context);
     tracker.reconcileAll().onFailure(ReleaseServiceVerticle::warn);
     long reconcile =
@@ -228,7 +228,7 @@ public final class ReleaseServiceVerticle extends VerticleBase {
   }
 
   /** Deletes lanes whose time is up, and lanes being deleted whose releases are all gone. */
-  private void sweep(LaneDeletion lanes) {
+  private void sweep(LaneLifecycle lanes) {
     lanes
         .expire()
         .onSuccess(names -> names.forEach(n -> LOG.info("lane {} expired: deleting it", n)))

@@ -11,8 +11,8 @@ import dev.lanes.common.k8s.LaneNames;
 import dev.lanes.common.messaging.Failures;
 import dev.lanes.common.messaging.MalformedMessage;
 import dev.lanes.common.messaging.Message;
-import dev.lanes.release.api.LaneDeletion;
-import dev.lanes.release.api.ReleaseMessages;
+import dev.lanes.common.releases.ReleaseMessages;
+import dev.lanes.release.intake.LaneLifecycle;
 import dev.lanes.release.k8s.AppSecretSpec;
 import dev.lanes.release.k8s.DeploymentSpec;
 import dev.lanes.release.k8s.ReleaseObjects;
@@ -47,7 +47,7 @@ public final class ReleaseApplier {
       ServiceSpec services,
       AppSecretSpec secrets,
       SecretBox box,
-      LaneDeletion lanes,
+      LaneLifecycle lanes,
       Function<Release, Future<Void>> applied) {}
 
   private final Deps d;

@@ -1,6 +1,6 @@
 package dev.lanes.release.store;
 
-import dev.lanes.common.db.AppRows;
+import dev.lanes.common.apps.AppQueries;
 import dev.lanes.common.db.Database;
 import dev.lanes.common.db.Rows;
 import dev.lanes.common.domain.App;
@@ -8,11 +8,9 @@ import dev.lanes.common.domain.Release;
 import dev.lanes.common.domain.ReleaseStatus;
 import dev.lanes.common.metrics.OutcomeTimers;
 import dev.lanes.common.outbox.Outbox;
-import dev.lanes.release.api.ReleaseMessages;
-import dev.lanes.release.api.ReleaseRows;
+import dev.lanes.common.releases.ReleaseMessages;
+import dev.lanes.common.releases.ReleaseRows;
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
@@ -37,8 +35,6 @@ public final class ReleaseTransitions {
   /** A release that has not settled, and since when its status is what it is. */
   public record Open(Release release, Instant since) {}
 
-  private static final String APP =
-      "select " + AppRows.COLUMNS + ", secret_envs from apps where name = $1";
   private static final String GET =
       "select " + ReleaseRows.COLUMNS + " from releases where id = $1";
   private static final String SET_STATUS =
@@ -112,17 +108,8 @@ public final class ReleaseTransitions {
   }
 
   private Future<Optional<ApplyInput>> withApp(Release release) {
-    return db.client()
-        .preparedQuery(APP)
-        .execute(Tuple.of(release.app()))
-        .map(
-            rows -> {
-              Row row = rows.iterator().next();
-              Buffer sealed = row.getBuffer("secret_envs");
-              return Optional.of(
-                  new ApplyInput(
-                      release, AppRows.map(row), sealed == null ? null : sealed.getBytes()));
-            });
+    return AppQueries.withSealedSecrets(db.client(), release.app())
+        .map(found -> found.map(s -> new ApplyInput(release, s.app(), s.secretEnvs())));
   }
 
   public Future<Optional<Release>> get(UUID id) {

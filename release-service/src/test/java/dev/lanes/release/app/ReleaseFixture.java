@@ -15,9 +15,10 @@ import dev.lanes.common.messaging.Message;
 import dev.lanes.common.messaging.eventbus.EventBusMessaging;
 import dev.lanes.common.outbox.OutboxRelay;
 import dev.lanes.common.outbox.OutboxRelayVerticle;
-import dev.lanes.release.api.LaneDeletion;
-import dev.lanes.release.api.ReleaseRequest;
-import dev.lanes.release.api.ReleaseStore;
+import dev.lanes.common.releases.ReleaseQueries;
+import dev.lanes.common.releases.ReleaseRequest;
+import dev.lanes.release.intake.LaneLifecycle;
+import dev.lanes.release.intake.ReleaseIntake;
 import dev.lanes.sandbox.SandboxCluster;
 import dev.lanes.testkit.TestPostgres;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -48,8 +49,9 @@ final class ReleaseFixture implements AutoCloseable {
   final SandboxCluster sandbox;
   final KubernetesClient kube;
   final EventBusMessaging messaging;
-  final ReleaseStore releases;
-  final LaneDeletion lanes;
+  final ReleaseQueries releases;
+  final ReleaseIntake intake;
+  final LaneLifecycle lanes;
   final List<Message> events = new CopyOnWriteArrayList<>();
   private String deployment;
 
@@ -63,8 +65,9 @@ final class ReleaseFixture implements AutoCloseable {
             new SandboxCluster.Options(0, dir.resolve("kubeconfig"), Duration.ofMillis(30)));
     kube = KubeClients.create(vertx, KubeConfig.of(dir.resolve("kubeconfig")));
     messaging = new EventBusMessaging(vertx, Duration.ofSeconds(30));
-    releases = new ReleaseStore(database);
-    lanes = new LaneDeletion(database, "/test");
+    releases = new ReleaseQueries(database);
+    intake = new ReleaseIntake(database);
+    lanes = new LaneLifecycle(database, "/test");
     await(
         messaging.subscribe(
             Channels.EVENTS,
@@ -151,7 +154,7 @@ final class ReleaseFixture implements AutoCloseable {
   }
 
   Release release(String app, String lane, String tag, Integer replicas, Map<String, String> envs) {
-    return await(releases.release(new ReleaseRequest(app, lane, tag, replicas, envs, false)));
+    return await(intake.release(new ReleaseRequest(app, lane, tag, replicas, envs, false)));
   }
 
   Release get(UUID id) {

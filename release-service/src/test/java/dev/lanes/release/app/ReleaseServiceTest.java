@@ -8,7 +8,7 @@ import static org.awaitility.Awaitility.await;
 import dev.lanes.common.domain.Release;
 import dev.lanes.common.domain.ReleaseStatus;
 import dev.lanes.common.error.ClientError;
-import dev.lanes.release.api.ReleaseRequest;
+import dev.lanes.common.releases.ReleaseRequest;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
@@ -288,7 +288,7 @@ class ReleaseServiceTest {
     Release second = until(f.release("web", "prod", "bbb2222", 3, change), ReleaseStatus.DEPLOYED);
     assertThat(second.envs()).containsExactly(Map.entry("B", "2"));
 
-    Release back = until(await(f.releases.rollback(first.id(), null)), ReleaseStatus.DEPLOYED);
+    Release back = until(await(f.intake.rollback(first.id(), null)), ReleaseStatus.DEPLOYED);
 
     assertThat(back.revision()).isEqualTo(3);
     assertThat(back.tag()).isEqualTo("aaa1111");
@@ -308,7 +308,7 @@ class ReleaseServiceTest {
         .containsExactly("3 rollback to revision 1", "2 change", "1 release");
     ClientError missing =
         org.assertj.core.api.Assertions.catchThrowableOfType(
-            ClientError.class, () -> await(f.releases.rollback(back.id(), 9)));
+            ClientError.class, () -> await(f.intake.rollback(back.id(), 9)));
     assertThat(missing.code().code()).isEqualTo("revision_not_found");
   }
 
@@ -386,8 +386,8 @@ class ReleaseServiceTest {
     f.app("web", 8080, Map.of(), Map.of(), "aaa1111", "bbb2222");
     f.lane("dev");
     f.startService(Map.of());
-    var a = f.releases.release(new ReleaseRequest("web", "dev", "aaa1111", 1, Map.of(), false));
-    var b = f.releases.release(new ReleaseRequest("web", "dev", "bbb2222", 1, Map.of(), false));
+    var a = f.intake.release(new ReleaseRequest("web", "dev", "aaa1111", 1, Map.of(), false));
+    var b = f.intake.release(new ReleaseRequest("web", "dev", "bbb2222", 1, Map.of(), false));
     Release ra = await(a);
     Release rb = await(b);
 
@@ -440,7 +440,7 @@ class ReleaseServiceTest {
         .doesNotContainKey("app.kubernetes.io/managed-by");
     assertThat(untouched.getSpec().getPorts().get(0).getPort()).isEqualTo(1234);
 
-    await(f.releases.delete(failed.id()));
+    await(f.intake.delete(failed.id()));
     await()
         .atMost(LONG)
         .until(
@@ -462,11 +462,11 @@ class ReleaseServiceTest {
     Release dev = until(f.release("web", "dev", "abc1234", 1, Map.of()), ReleaseStatus.DEPLOYED);
     Release prod = until(f.release("web", "prod", "abc1234", 1, Map.of()), ReleaseStatus.DEPLOYED);
 
-    await(f.releases.delete(dev.id()));
+    await(f.intake.delete(dev.id()));
     await().atMost(LONG).until(() -> deployment("web-dev") == null && service("web-dev") == null);
     assertThat(f.kube.secrets().inNamespace(NS).withName("web-secrets").get()).isNotNull();
 
-    await(f.releases.delete(prod.id()));
+    await(f.intake.delete(prod.id()));
     await()
         .atMost(LONG)
         .until(

@@ -1,4 +1,4 @@
-package dev.lanes.release.api;
+package dev.lanes.common.releases;
 
 import dev.lanes.common.domain.Lane;
 import dev.lanes.common.domain.Release;
@@ -28,6 +28,8 @@ public final class ReleaseMessages {
   public static final String DELETED = "dev.lanes.release.deleted";
 
   /** Event: a lane is being deleted; its releases are undeployed. Data: the lane. */
+  public static final String LANE_CREATED = "dev.lanes.lane.created";
+
   public static final String LANE_DELETING = "dev.lanes.lane.deleting";
 
   /** Event: a lane is gone. Data: the lane as it was. */

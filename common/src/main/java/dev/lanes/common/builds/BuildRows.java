@@ -1,4 +1,4 @@
-package dev.lanes.build.api;
+package dev.lanes.common.builds;
 
 import dev.lanes.common.db.Rows;
 import dev.lanes.common.domain.Build;

@@ -1,8 +1,11 @@
-package dev.lanes.release.api;
+package dev.lanes.release.intake;
 
+import dev.lanes.common.apps.AppQueries;
+import dev.lanes.common.apps.AppQueries.ReleaseDefaults;
+import dev.lanes.common.builds.BuildQueries;
 import dev.lanes.common.db.Database;
-import dev.lanes.common.db.Page;
 import dev.lanes.common.db.Rows;
+import dev.lanes.common.domain.BuildStatus;
 import dev.lanes.common.domain.Release;
 import dev.lanes.common.domain.ReleaseStatus;
 import dev.lanes.common.error.ClientError;
@@ -10,34 +13,34 @@ import dev.lanes.common.error.ErrorCode;
 import dev.lanes.common.error.FieldError;
 import dev.lanes.common.k8s.LaneNames;
 import dev.lanes.common.outbox.Outbox;
+import dev.lanes.common.releases.ReleaseMessages;
+import dev.lanes.common.releases.ReleaseQueries;
+import dev.lanes.common.releases.ReleaseRequest;
+import dev.lanes.common.releases.ReleaseRows;
+import dev.lanes.common.releases.Revision;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Releases as the API sees them. Every change is a new revision, recorded with its history and the
- * command that rolls it out in one transaction; two changes to the same (app, lane) at once take
- * turns on its row, so revisions stay consecutive and the last one wins.
+ * The writes the API asks of release-service: a release created or changed, rolled back or
+ * undeployed. Every change is a new revision, recorded with its history and the command that rolls
+ * it out in one transaction; two changes to the same (app, lane) at once take turns on its row, so
+ * revisions stay consecutive and the last one wins. They still run in the gateway's process; reads
+ * are {@link ReleaseQueries}.
  */
-public final class ReleaseStore {
+public final class ReleaseIntake {
 
-  private static final String APP =
-      "select name, image_repo, replicas, port from apps where name = $1 for share";
   private static final String LANE = "select name, status from lanes where name = $1 for share";
   private static final String CURRENT =
       "select " + ReleaseRows.COLUMNS + " from releases where app = $1 and lane = $2 for update";
   private static final String BY_ID =
       "select " + ReleaseRows.COLUMNS + " from releases where id = $1";
-  private static final String TAG =
-      "select status, image from builds where image_repo = $1 and tag = $2 order by (status ="
-          + " 'succeeded') desc, finished_at desc nulls last limit 1";
   private static final String UPSERT =
       "insert into releases (id, app, lane, tag, image, replicas, envs, revision, status,"
           + " deployment, service) values ($1, $2, $3, $4, $5, $6, $7, 1, 'pending', $8, $9) on"
@@ -49,26 +52,20 @@ public final class ReleaseStore {
   private static final String REVISION =
       "insert into release_revisions (release_id, revision, tag, image, replicas, envs, cause)"
           + " values ($1, $2, $3, $4, $5, $6, $7)";
-  private static final String HISTORY =
-      "select revision, tag, image, replicas, envs, cause, created_at from release_revisions where"
-          + " release_id = $1 order by revision desc";
   private static final String ONE_REVISION =
       "select revision, tag, image, replicas, envs, cause, created_at from release_revisions where"
           + " release_id = $1 and revision = $2";
-  private static final String LIST =
-      "select "
-          + ReleaseRows.COLUMNS
-          + " from releases where ($1::text is null or app = $1) and ($2::text is null or lane ="
-          + " $2) and (app, lane) > ($3, $4) order by app, lane limit $5";
   private static final String MARK_DELETING =
       "update releases set status = 'deleting', message = null, status_changed_at = now() where"
           + " id = $1 returning "
           + ReleaseRows.COLUMNS;
 
   private final Database db;
+  private final ReleaseQueries queries;
 
-  public ReleaseStore(Database db) {
+  public ReleaseIntake(Database db) {
     this.db = db;
+    this.queries = new ReleaseQueries(db);
   }
 
   /**
@@ -93,7 +90,8 @@ public final class ReleaseStore {
 
   /** Changes the release with this id, as {@link #release} does. */
   public Future<Release> update(UUID id, ReleaseRequest request) {
-    return get(id)
+    return queries
+        .get(id)
         .compose(
             current ->
                 release(
@@ -107,9 +105,8 @@ public final class ReleaseStore {
   }
 
   private Future<Release> release(SqlConnection tx, ReleaseRequest req, Revision rollbackTo) {
-    return tx.preparedQuery(APP)
-        .execute(Tuple.of(req.app()))
-        .map(rows -> requireApp(req.app(), rows))
+    return AppQueries.releaseDefaultsForShare(tx, req.app())
+        .map(app -> requireApp(req.app(), app))
         .compose(app -> requireLane(tx, req.lane()).map(app))
         .compose(
             app ->
@@ -119,7 +116,11 @@ public final class ReleaseStore {
   }
 
   private Future<Release> next(
-      SqlConnection tx, Row app, ReleaseRequest req, RowSet<Row> current, Revision rollbackTo) {
+      SqlConnection tx,
+      ReleaseDefaults app,
+      ReleaseRequest req,
+      RowSet<Row> current,
+      Revision rollbackTo) {
     Release existing = current.size() == 0 ? null : ReleaseRows.map(current.iterator().next());
     if (existing != null && existing.status() == ReleaseStatus.DELETING) {
       throw new ClientError(
@@ -131,36 +132,17 @@ public final class ReleaseStore {
               + "' is being undeployed;"
               + " release again once it is gone");
     }
-    String tag =
+    NextRevision next =
         rollbackTo != null
-            ? rollbackTo.tag()
-            : req.tag() != null ? req.tag() : existing == null ? null : existing.tag();
-    if (tag == null) {
-      throw ClientError.invalid(List.of(new FieldError("tag", "is required for a new release")));
-    }
-    int replicas =
-        rollbackTo != null
-            ? rollbackTo.replicas()
-            : req.replicas() != null
-                ? req.replicas()
-                : existing != null ? existing.replicas() : app.getInteger("replicas");
-    Map<String, String> envs =
-        rollbackTo != null ? rollbackTo.envs() : merge(existing, req.envs(), req.clearEnvs());
-    String cause =
-        rollbackTo != null
-            ? "rollback to revision " + rollbackTo.revision()
-            : existing == null ? "release" : "change";
-    return image(tx, app, tag, rollbackTo)
-        .compose(
-            image -> upsert(tx, req, existing, tag, image, replicas, envs, app.getInteger("port")))
-        .compose(r -> record(tx, r, cause));
+            ? NextRevision.rollbackTo(rollbackTo)
+            : NextRevision.of(existing, req, app.replicas());
+    return image(tx, app, next)
+        .compose(image -> upsert(tx, req, existing, next, image, app.port()))
+        .compose(r -> record(tx, r, next.cause()));
   }
 
-  private static Row requireApp(String app, RowSet<Row> rows) {
-    if (rows.size() == 0) {
-      throw ClientError.notFound(ErrorCode.APP_NOT_FOUND, "app", app);
-    }
-    return rows.iterator().next();
+  private static ReleaseDefaults requireApp(String app, Optional<ReleaseDefaults> found) {
+    return found.orElseThrow(() -> ClientError.notFound(ErrorCode.APP_NOT_FOUND, "app", app));
   }
 
   private static Future<Void> requireLane(SqlConnection tx, String lane) {
@@ -180,68 +162,47 @@ public final class ReleaseStore {
   }
 
   /** The image of a succeeded build of the app's image repo with that tag. */
-  private static Future<String> image(SqlConnection tx, Row app, String tag, Revision rollbackTo) {
-    if (rollbackTo != null) {
-      return Future.succeededFuture(rollbackTo.image());
+  private static Future<String> image(SqlConnection tx, ReleaseDefaults app, NextRevision next) {
+    if (next.image() != null) {
+      return Future.succeededFuture(next.image());
     }
-    String repo = app.getString("image_repo");
+    String tag = next.tag();
+    String repo = app.imageRepo();
     if (repo == null) {
       return Future.failedFuture(
           new ClientError(
               ErrorCode.APP_HAS_NO_IMAGE_REPO,
-              "app '" + app.getString("name") + "' has no image repo, so no build has a tag"));
+              "app '" + app.name() + "' has no image repo, so no build has a tag"));
     }
-    return tx.preparedQuery(TAG)
-        .execute(Tuple.of(repo, tag))
+    return BuildQueries.tagged(tx, repo, tag)
         .map(
-            rows -> {
-              if (rows.size() == 0) {
+            found -> {
+              if (found.isEmpty()) {
                 throw new ClientError(
                     ErrorCode.TAG_NOT_FOUND,
                     "no build of image repo '" + repo + "' has tag '" + tag + "'",
                     List.of(new FieldError("tag", "no build has this tag")));
               }
-              Row build = rows.iterator().next();
-              if (!"succeeded".equals(build.getString("status"))) {
+              BuildQueries.Tagged build = found.get();
+              if (build.status() != BuildStatus.SUCCEEDED) {
                 throw new ClientError(
                     ErrorCode.BUILD_NOT_SUCCEEDED,
                     "the build of tag '"
                         + tag
                         + "' is "
-                        + build.getString("status")
+                        + build.status().value()
                         + "; only a succeeded build can be released");
               }
-              return build.getString("image");
+              return build.image();
             });
-  }
-
-  private static Map<String, String> merge(
-      Release existing, Map<String, String> changes, boolean clear) {
-    Map<String, String> out = new TreeMap<>();
-    if (existing != null && !clear) {
-      out.putAll(existing.envs());
-    }
-    if (changes != null) {
-      changes.forEach(
-          (k, v) -> {
-            if (v == null) {
-              out.remove(k);
-            } else {
-              out.put(k, v);
-            }
-          });
-    }
-    return out;
   }
 
   private Future<Release> upsert(
       SqlConnection tx,
       ReleaseRequest req,
       Release existing,
-      String tag,
+      NextRevision next,
       String image,
-      int replicas,
-      Map<String, String> envs,
       int port) {
     String name = LaneNames.laneObject(req.app(), req.lane());
     return tx.preparedQuery(UPSERT)
@@ -250,10 +211,10 @@ public final class ReleaseStore {
                 existing == null ? UUID.randomUUID() : existing.id(),
                 req.app(),
                 req.lane(),
-                tag,
+                next.tag(),
                 image,
-                replicas,
-                Rows.json(envs),
+                next.replicas(),
+                Rows.json(next.envs()),
                 name,
                 port == 0 ? null : name))
         .map(rows -> ReleaseRows.map(rows.iterator().next()));
@@ -270,48 +231,6 @@ public final class ReleaseStore {
   }
 
   /**
-   * @throws ClientError {@code release_not_found}
-   */
-  public Future<Release> get(UUID id) {
-    return db.client().preparedQuery(BY_ID).execute(Tuple.of(id)).map(rows -> one(rows, id));
-  }
-
-  /** A page of releases ordered by app and lane; {@code app} and {@code lane} filter when set. */
-  public Future<Page<Release>> list(String app, String lane, String after, int limit) {
-    String[] from = after == null || after.isEmpty() ? new String[] {"", ""} : after.split("/", 2);
-    return db.client()
-        .preparedQuery(LIST)
-        .execute(Tuple.of(app, lane, from[0], from.length > 1 ? from[1] : "", limit + 1))
-        .map(rows -> Page.of(ReleaseRows.all(rows), limit, r -> r.app() + "/" + r.lane()));
-  }
-
-  /** The release of (app, lane). */
-  public Future<Release> find(String app, String lane) {
-    return list(app, lane, null, 1)
-        .map(
-            page -> {
-              if (page.items().isEmpty()) {
-                throw new ClientError(
-                    ErrorCode.RELEASE_NOT_FOUND,
-                    "app '" + app + "' has no release in lane '" + lane + "'");
-              }
-              return page.items().get(0);
-            });
-  }
-
-  /** Every revision, newest first. */
-  public Future<List<Revision>> history(UUID id) {
-    return get(id)
-        .compose(r -> db.client().preparedQuery(HISTORY).execute(Tuple.of(id)))
-        .map(
-            rows -> {
-              List<Revision> out = new ArrayList<>();
-              rows.forEach(row -> out.add(revision(row)));
-              return out;
-            });
-  }
-
-  /**
    * Releases revision {@code revision} again, as a new revision; {@code null}: the one before the
    * current one.
    *
@@ -323,7 +242,7 @@ public final class ReleaseStore {
             tx ->
                 tx.preparedQuery(BY_ID + " for update")
                     .execute(Tuple.of(id))
-                    .map(rows -> one(rows, id))
+                    .map(rows -> ReleaseQueries.one(rows, id))
                     .compose(
                         current -> {
                           int target = revision != null ? revision : current.revision() - 1;
@@ -353,7 +272,7 @@ public final class ReleaseStore {
               ? "release " + current.id() + " has no revision before " + current.revision()
               : "release " + current.id() + " has no revision " + target);
     }
-    return revision(rows.iterator().next());
+    return ReleaseQueries.revision(rows.iterator().next());
   }
 
   /**
@@ -367,7 +286,7 @@ public final class ReleaseStore {
             tx ->
                 tx.preparedQuery(BY_ID + " for update")
                     .execute(Tuple.of(id))
-                    .map(rows -> one(rows, id))
+                    .map(rows -> ReleaseQueries.one(rows, id))
                     .compose(r -> markDeleting(tx, r)));
   }
 
@@ -381,23 +300,5 @@ public final class ReleaseStore {
         .map(rows -> ReleaseRows.map(rows.iterator().next()))
         .compose(d -> Outbox.append(tx, ReleaseMessages.delete(d)).map(d))
         .compose(d -> Outbox.append(tx, ReleaseMessages.status(d, ReleaseMessages.GATEWAY)).map(d));
-  }
-
-  private static Revision revision(Row row) {
-    return new Revision(
-        row.getInteger("revision"),
-        row.getString("tag"),
-        row.getString("image"),
-        row.getInteger("replicas"),
-        Rows.stringMap(row, "envs"),
-        row.getString("cause"),
-        Rows.instant(row, "created_at"));
-  }
-
-  private static Release one(RowSet<Row> rows, UUID id) {
-    if (rows.size() == 0) {
-      throw new ClientError(ErrorCode.RELEASE_NOT_FOUND, "release " + id + " does not exist");
-    }
-    return ReleaseRows.map(rows.iterator().next());
   }
 }

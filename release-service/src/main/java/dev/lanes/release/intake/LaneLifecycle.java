@@ -1,11 +1,14 @@
-package dev.lanes.release.api;
+package dev.lanes.release.intake;
 
 import dev.lanes.common.db.Database;
-import dev.lanes.common.db.Rows;
+import dev.lanes.common.db.PgErrors;
 import dev.lanes.common.domain.Lane;
 import dev.lanes.common.error.ClientError;
 import dev.lanes.common.error.ErrorCode;
+import dev.lanes.common.lanes.LaneRows;
 import dev.lanes.common.outbox.Outbox;
+import dev.lanes.common.releases.ReleaseMessages;
+import dev.lanes.common.releases.ReleaseRows;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -16,14 +19,18 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Deleting a lane is a cascade: the lane turns {@code deleting}, every release in it is undeployed,
- * then the lane row goes. A lane without releases goes at once. Used by the API and by lane expiry.
+ * Every write of the table {@code lanes}: a lane created, and its deletion, which is a cascade: the
+ * lane turns {@code deleting}, every release in it is undeployed, then the lane row goes. A lane
+ * without releases goes at once. Used by the API, by lane expiry and when an undeploy finishes.
  */
-public final class LaneDeletion {
+public final class LaneLifecycle {
 
+  private static final String INSERT =
+      "insert into lanes (name, description, ttl_seconds, protected) values ($1, $2, $3, $4)"
+          + " returning "
+          + LaneRows.COLUMNS;
   private static final String LANE =
-      "select name, description, ttl_seconds, protected, status, created_at, updated_at from"
-          + " lanes where name = $1 for update";
+      "select " + LaneRows.COLUMNS + " from lanes where name = $1 for update";
   private static final String RELEASES =
       "select " + ReleaseRows.COLUMNS + " from releases where lane = $1 for update";
   private static final String MARK =
@@ -43,9 +50,38 @@ public final class LaneDeletion {
   /**
    * @param source the CloudEvents source of the lane events this writes
    */
-  public LaneDeletion(Database db, String source) {
+  public LaneLifecycle(Database db, String source) {
     this.db = db;
     this.source = source;
+  }
+
+  /**
+   * Creates a lane and its {@code lane.created} event.
+   *
+   * @throws ClientError {@code lane_exists}
+   */
+  public Future<Lane> create(Lane lane) {
+    return db.pool()
+        .withTransaction(tx -> insertWithEvent(tx, lane))
+        .recover(e -> Future.failedFuture(translateInsert(e, lane.name())));
+  }
+
+  private Future<Lane> insertWithEvent(SqlConnection tx, Lane lane) {
+    return tx.preparedQuery(INSERT)
+        .execute(Tuple.of(lane.name(), lane.description(), lane.ttlSeconds(), lane.isProtected()))
+        .map(rows -> LaneRows.map(rows.iterator().next()))
+        .compose(
+            created ->
+                Outbox.append(
+                        tx, ReleaseMessages.lane(ReleaseMessages.LANE_CREATED, created, source))
+                    .map(created));
+  }
+
+  private static Throwable translateInsert(Throwable e, String name) {
+    if (PgErrors.isUniqueViolation(e)) {
+      return ClientError.exists(ErrorCode.LANE_EXISTS, "lane", name);
+    }
+    return e;
   }
 
   /**
@@ -94,7 +130,7 @@ public final class LaneDeletion {
                       tx, ReleaseMessages.lane(ReleaseMessages.LANE_DELETING, deleting, source)));
     }
     for (Row row : releases) {
-      chain = chain.compose(v -> ReleaseStore.markDeleting(tx, ReleaseRows.map(row)).mapEmpty());
+      chain = chain.compose(v -> ReleaseIntake.markDeleting(tx, ReleaseRows.map(row)).mapEmpty());
     }
     return chain.map(deleting);
   }
@@ -145,18 +181,7 @@ public final class LaneDeletion {
     if (rows.size() == 0) {
       throw ClientError.notFound(ErrorCode.LANE_NOT_FOUND, "lane", name);
     }
-    Row r = rows.iterator().next();
-    Integer ttl = r.getInteger("ttl_seconds");
-    Instant created = Rows.instant(r, "created_at");
-    return new Lane(
-        r.getString("name"),
-        r.getString("description"),
-        ttl,
-        r.getBoolean("protected"),
-        r.getString("status"),
-        ttl == null ? null : created.plusSeconds(ttl),
-        created,
-        Rows.instant(r, "updated_at"));
+    return LaneRows.map(rows.iterator().next());
   }
 
   private static Lane deleting(Lane lane) {

@@ -1,4 +1,4 @@
-package dev.lanes.build.api;
+package dev.lanes.common.builds;
 
 import dev.lanes.common.config.ConfigKey;
 import dev.lanes.common.config.ConfigParsers;

@@ -1,15 +1,15 @@
-package dev.lanes.build.api;
+package dev.lanes.common.builds;
 
 import dev.lanes.common.db.Database;
 import dev.lanes.common.db.Page;
 import dev.lanes.common.domain.Build;
+import dev.lanes.common.domain.BuildStatus;
 import dev.lanes.common.error.ClientError;
 import dev.lanes.common.error.ErrorCode;
-import dev.lanes.common.outbox.Outbox;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
-import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -18,19 +18,12 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Builds as the API sees them: requesting one (the row and its command in one transaction), reading
- * them, cancelling one. The work itself is build-service's.
+ * The read-only queries build-service publishes on its tables {@code builds} and {@code
+ * build_logs}: what the API and other services may know of builds without writing them. Every write
+ * of those tables is build-service's own.
  */
-public final class BuildStore {
+public final class BuildQueries {
 
-  private static final String APP_AND_REPO =
-      "select a.name, a.image_repo, r.name as repo, r.registry, r.git_repo, r.context_dir,"
-          + " r.dockerfile, r.no_cache from apps a left join image_repos r on r.name ="
-          + " a.image_repo where a.name = $1 for share of a";
-  private static final String INSERT =
-      "insert into builds (id, app, image_repo, git_ref, status, force, source) values ($1, $2,"
-          + " $3, $4, 'pending', $5, $6) returning "
-          + BuildRows.COLUMNS;
   private static final String SUCCEEDED_FOR =
       "select "
           + BuildRows.COLUMNS
@@ -54,70 +47,20 @@ public final class BuildStore {
           + BuildRows.COLUMNS
           + " from builds where app = $1 and status = 'succeeded' order by finished_at desc, id"
           + " desc limit 1";
-  private static final String LOCK = GET + " for update";
   private static final String APP_EXISTS = "select 1 from apps where name = $1";
-  private static final String CANCEL =
-      "update builds set status = 'cancelled', message = $2, finished_at = now() where id = $1"
-          + " returning "
-          + BuildRows.COLUMNS;
+  private static final String TAGGED =
+      "select status, image from builds where image_repo = $1 and tag = $2 order by (status ="
+          + " 'succeeded') desc, finished_at desc nulls last limit 1";
   private static final String SAVED_LOG =
       "select log, truncated from build_logs where build_id = $1";
 
-  /** A saved log: its text (the last 1 MiB) and whether earlier output was cut. */
-  public record SavedLog(String text, boolean truncated) {}
+  /** The build behind an image tag: its status and, once it succeeded, its image. */
+  public record Tagged(BuildStatus status, String image) {}
 
   private final Database db;
 
-  public BuildStore(Database db) {
+  public BuildQueries(Database db) {
     this.db = db;
-  }
-
-  /**
-   * Records a pending build of {@code app}'s image repo and the command that starts it.
-   *
-   * @throws ClientError {@code app_not_found}, {@code app_has_no_image_repo}
-   */
-  public Future<Build> request(String app, String gitRef, boolean force) {
-    return db.pool().withTransaction(tx -> insertPending(tx, app, gitRef, force));
-  }
-
-  private Future<Build> insertPending(SqlConnection tx, String app, String gitRef, boolean force) {
-    return tx.preparedQuery(APP_AND_REPO)
-        .execute(Tuple.of(app))
-        .map(rows -> sourceOf(app, rows))
-        .compose(
-            source ->
-                tx.preparedQuery(INSERT)
-                    .execute(
-                        Tuple.of(UUID.randomUUID(), app, source.repo(), gitRef, force)
-                            .addValue(source.source().toJson()))
-                    .map(rows -> BuildRows.map(rows.iterator().next())))
-        .compose(build -> Outbox.append(tx, BuildMessages.requested(build)).map(build))
-        .compose(
-            build ->
-                Outbox.append(tx, BuildMessages.status(build, BuildMessages.GATEWAY)).map(build));
-  }
-
-  private record AppSource(String repo, BuildSource source) {}
-
-  private static AppSource sourceOf(String app, RowSet<Row> rows) {
-    if (rows.size() == 0) {
-      throw ClientError.notFound(ErrorCode.APP_NOT_FOUND, "app", app);
-    }
-    Row r = rows.iterator().next();
-    if (r.getString("repo") == null) {
-      throw new ClientError(
-          ErrorCode.APP_HAS_NO_IMAGE_REPO,
-          "app '" + app + "' has no image repo to build; set its image_repo first");
-    }
-    return new AppSource(
-        r.getString("repo"),
-        new BuildSource(
-            r.getString("git_repo"),
-            r.getString("registry"),
-            r.getString("context_dir"),
-            r.getString("dockerfile"),
-            r.getBoolean("no_cache")));
   }
 
   /** The newest build of that commit that built (not reused) its image, if any. */
@@ -179,7 +122,7 @@ public final class BuildStore {
         .execute(
             Tuple.of(
                 app, OffsetDateTime.ofInstant(beforeTime, ZoneOffset.UTC), beforeId, limit + 1))
-        .map(rows -> Page.of(BuildRows.all(rows), limit, BuildStore::cursorOf))
+        .map(rows -> Page.of(BuildRows.all(rows), limit, BuildQueries::cursorOf))
         .compose(
             page ->
                 page.items().isEmpty() ? requireApp(app).map(page) : Future.succeededFuture(page));
@@ -231,42 +174,26 @@ public final class BuildStore {
   }
 
   /**
-   * Cancels a build that has not finished: it is {@code cancelled} at once, and build-service
-   * deletes its Job.
-   *
-   * @throws ClientError {@code build_not_found}, {@code build_finished}
+   * The build of {@code imageRepo} with {@code tag}: a succeeded one if there is one, else the
+   * newest. Static, so a caller can read it inside its own transaction.
    */
-  public Future<Build> cancel(String app, UUID id, String by) {
-    return db.pool().withTransaction(tx -> lockAndCancel(tx, app, id, by));
-  }
-
-  private Future<Build> lockAndCancel(SqlConnection tx, String app, UUID id, String by) {
-    return tx.preparedQuery(LOCK)
-        .execute(Tuple.of(app, id))
-        .map(rows -> requireUnfinished(one(rows, app, id)))
-        .compose(b -> tx.preparedQuery(CANCEL).execute(Tuple.of(id, "cancelled by " + by)))
-        .map(rows -> BuildRows.map(rows.iterator().next()))
-        .compose(build -> Outbox.append(tx, BuildMessages.cancel(build)).map(build))
-        .compose(
-            build ->
-                Outbox.append(tx, BuildMessages.status(build, BuildMessages.GATEWAY)).map(build));
-  }
-
-  private static Build requireUnfinished(Build build) {
-    if (build.status().isTerminal()) {
-      throw new ClientError(
-          ErrorCode.BUILD_FINISHED,
-          "build "
-              + build.id()
-              + " already "
-              + build.status().value()
-              + "; it cannot be cancelled");
-    }
-    return build;
+  public static Future<Optional<Tagged>> tagged(SqlClient client, String imageRepo, String tag) {
+    return client
+        .preparedQuery(TAGGED)
+        .execute(Tuple.of(imageRepo, tag))
+        .map(
+            rows -> {
+              if (rows.size() == 0) {
+                return Optional.empty();
+              }
+              Row r = rows.iterator().next();
+              return Optional.of(
+                  new Tagged(BuildStatus.of(r.getString("status")), r.getString("image")));
+            });
   }
 
   /** The log saved when the build ended, if any. */
-  public Future<Optional<SavedLog>> savedLog(UUID id) {
+  public Future<Optional<BuildLog>> savedLog(UUID id) {
     return db.client()
         .preparedQuery(SAVED_LOG)
         .execute(Tuple.of(id))
@@ -275,12 +202,17 @@ public final class BuildStore {
                 rows.size() == 0
                     ? Optional.empty()
                     : Optional.of(
-                        new SavedLog(
+                        new BuildLog(
                             rows.iterator().next().getString("log"),
                             rows.iterator().next().getBoolean("truncated"))));
   }
 
-  private static Build one(RowSet<Row> rows, String app, UUID id) {
+  /**
+   * The build in {@code rows}.
+   *
+   * @throws ClientError {@code build_not_found}
+   */
+  public static Build one(RowSet<Row> rows, String app, UUID id) {
     if (rows.size() == 0) {
       throw new ClientError(ErrorCode.BUILD_NOT_FOUND, "app '" + app + "' has no build " + id);
     }

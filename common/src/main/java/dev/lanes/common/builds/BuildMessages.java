@@ -1,4 +1,4 @@
-package dev.lanes.build.api;
+package dev.lanes.common.builds;
 
 import dev.lanes.common.domain.Build;
 import dev.lanes.common.json.Json;
@@ -24,7 +24,7 @@ public final class BuildMessages {
   public static final String STATUS = "dev.lanes.build.status";
 
   public static final String AGGREGATE = "build";
-  static final String GATEWAY = "/lanes/api-gateway";
+  public static final String GATEWAY = "/lanes/api-gateway";
   public static final String BUILD_SERVICE = "/lanes/build-service";
 
   private BuildMessages() {}

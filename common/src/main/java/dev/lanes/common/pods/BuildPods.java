@@ -1,4 +1,4 @@
-package dev.lanes.build.api;
+package dev.lanes.common.pods;
 
 import dev.lanes.common.concurrent.Blocking;
 import dev.lanes.common.k8s.LaneLabels;

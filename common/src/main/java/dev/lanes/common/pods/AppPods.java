@@ -1,4 +1,4 @@
-package dev.lanes.release.api;
+package dev.lanes.common.pods;
 
 import dev.lanes.common.concurrent.Blocking;
 import dev.lanes.common.domain.Release;
@@ -20,7 +20,7 @@ import java.util.List;
  * What a release looks like in the cluster right now: its Deployment's replicas and its pods, and
  * the pods' logs. Every call runs on {@link Blocking}.
  */
-public final class ReleaseRuntime {
+public final class AppPods {
 
   /** The rollout as the cluster reports it. */
   public record Status(
@@ -43,7 +43,7 @@ public final class ReleaseRuntime {
   private final String namespace;
   private final Blocking blocking;
 
-  public ReleaseRuntime(KubernetesClient client, String namespace, Blocking blocking) {
+  public AppPods(KubernetesClient client, String namespace, Blocking blocking) {
     this.client = client;
     this.namespace = namespace;
     this.blocking = blocking;
@@ -56,7 +56,7 @@ public final class ReleaseRuntime {
           Deployment dep = client.apps().deployments().inNamespace(namespace).withName(name).get();
           var s = dep == null ? null : dep.getStatus();
           List<PodView> pods =
-              pods(release.app(), release.lane()).stream().map(ReleaseRuntime::view).toList();
+              pods(release.app(), release.lane()).stream().map(AppPods::view).toList();
           return new Status(
               name,
               dep == null || dep.getSpec().getReplicas() == null

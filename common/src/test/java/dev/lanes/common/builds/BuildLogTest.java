@@ -1,4 +1,4 @@
-package dev.lanes.build.api;
+package dev.lanes.common.builds;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.lanes.release.api;
+package dev.lanes.common.releases;
 
 import dev.lanes.common.db.Rows;
 import dev.lanes.common.domain.Release;

@@ -1,4 +1,4 @@
-package dev.lanes.build.api;
+package dev.lanes.common.builds;
 
 import dev.lanes.common.domain.ImageRepo;
 import io.vertx.core.json.JsonObject;

@@ -1,0 +1,110 @@
+package dev.lanes.common.apps;
+
+import dev.lanes.common.db.AppRows;
+import dev.lanes.common.domain.App;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.util.Optional;
+
+/**
+ * The read-only queries the gateway publishes on its tables {@code apps} and {@code image_repos}
+ * for the services that build and release apps. Static, so a caller reads inside its own
+ * transaction; the {@code for share} ones hold the app until that transaction ends, so it cannot be
+ * deleted or repointed under a build or release being recorded.
+ */
+public final class AppQueries {
+
+  private static final String IMAGE_SOURCE =
+      "select a.name, r.name as repo, r.registry, r.git_repo, r.context_dir, r.dockerfile,"
+          + " r.no_cache from apps a left join image_repos r on r.name = a.image_repo where"
+          + " a.name = $1 for share of a";
+  private static final String RELEASE_DEFAULTS =
+      "select name, image_repo, replicas, port from apps where name = $1 for share";
+  private static final String SEALED =
+      "select " + AppRows.COLUMNS + ", secret_envs from apps where name = $1";
+
+  /**
+   * Where an app's image comes from: its image repo's settings, all {@code null} when the app has
+   * no image repo.
+   */
+  public record ImageSource(
+      String app,
+      String imageRepo,
+      String registry,
+      String gitRepo,
+      String contextDir,
+      String dockerfile,
+      boolean noCache) {}
+
+  /** What a new release of an app starts from. {@code port} 0: a worker without a Service. */
+  public record ReleaseDefaults(String name, String imageRepo, int replicas, int port) {}
+
+  /** An app with its secret values still sealed ({@code null}: it has none). */
+  public record Sealed(App app, byte[] secretEnvs) {}
+
+  private AppQueries() {}
+
+  /** The app and its image repo, held for share. */
+  public static Future<Optional<ImageSource>> imageSourceForShare(SqlClient client, String app) {
+    return client
+        .preparedQuery(IMAGE_SOURCE)
+        .execute(Tuple.of(app))
+        .map(
+            rows -> {
+              if (rows.size() == 0) {
+                return Optional.empty();
+              }
+              Row r = rows.iterator().next();
+              return Optional.of(
+                  new ImageSource(
+                      r.getString("name"),
+                      r.getString("repo"),
+                      r.getString("registry"),
+                      r.getString("git_repo"),
+                      r.getString("context_dir"),
+                      r.getString("dockerfile"),
+                      Boolean.TRUE.equals(r.getBoolean("no_cache"))));
+            });
+  }
+
+  /** The app's release defaults, held for share. */
+  public static Future<Optional<ReleaseDefaults>> releaseDefaultsForShare(
+      SqlClient client, String app) {
+    return client
+        .preparedQuery(RELEASE_DEFAULTS)
+        .execute(Tuple.of(app))
+        .map(
+            rows -> {
+              if (rows.size() == 0) {
+                return Optional.empty();
+              }
+              Row r = rows.iterator().next();
+              return Optional.of(
+                  new ReleaseDefaults(
+                      r.getString("name"),
+                      r.getString("image_repo"),
+                      r.getInteger("replicas"),
+                      r.getInteger("port")));
+            });
+  }
+
+  /** The app with its sealed secret values, to be opened by the one service that applies them. */
+  public static Future<Optional<Sealed>> withSealedSecrets(SqlClient client, String app) {
+    return client
+        .preparedQuery(SEALED)
+        .execute(Tuple.of(app))
+        .map(
+            rows -> {
+              if (rows.size() == 0) {
+                return Optional.empty();
+              }
+              Row row = rows.iterator().next();
+              Buffer sealed = row.getBuffer("secret_envs");
+              return Optional.of(
+                  new Sealed(AppRows.map(row), sealed == null ? null : sealed.getBytes()));
+            });
+  }
+}
