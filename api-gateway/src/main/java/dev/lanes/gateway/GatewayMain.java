@@ -55,7 +55,12 @@ public final class GatewayMain {
     ServiceRuntime runtime = ServiceRuntime.start(SERVICE, service, closer);
     Gateway.Started gateway =
         Gateway.deploy(
-                runtime.vertx(), runtime.metrics().registry(), config, service.db(), runtime.kube())
+                runtime.vertx(),
+                runtime.metrics().registry(),
+                config,
+                service.db(),
+                runtime.kube(),
+                runtime.messaging())
             .await(60, TimeUnit.SECONDS);
     runtime
         .vertx()

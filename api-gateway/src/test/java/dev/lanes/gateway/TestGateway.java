@@ -5,11 +5,14 @@ import dev.lanes.common.crypto.SecretBox;
 import dev.lanes.common.db.Database;
 import dev.lanes.common.db.DbConfig;
 import dev.lanes.common.db.Migrations;
+import dev.lanes.common.messaging.Messaging;
+import dev.lanes.common.messaging.eventbus.EventBusMessaging;
 import dev.lanes.common.metrics.LanesVertx;
 import dev.lanes.gateway.app.Gateway;
 import dev.lanes.gateway.app.GatewayConfig;
 import dev.lanes.testkit.TestPostgres;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -21,6 +24,7 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.sqlclient.Pool;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -28,8 +32,21 @@ import java.util.concurrent.TimeUnit;
 /**
  * The real gateway on a fresh database and a free port, with a client to call it over HTTP. One per
  * test class; tests read its database directly to prove what was (not) written.
+ *
+ * <p>The gateway records builds, releases and lanes by asking their owners over the event bus; on
+ * its own (this module's tests) nobody answers and those routes say 503. Tests of those routes run
+ * where the owners are (the platform module) and pass {@link Owners} that answer.
  */
 public final class TestGateway implements AutoCloseable {
+
+  /** The services that answer the gateway's requests, started beside it on the same event bus. */
+  @FunctionalInterface
+  public interface Owners {
+    Future<?> start(Vertx vertx, Messaging messaging, DbConfig db);
+
+    /** Nobody answers: what the gateway does while its owners are down. */
+    Owners NONE = (vertx, messaging, db) -> Future.succeededFuture();
+  }
 
   public static final String ADMIN_KEY = "test-admin-token-0123456789";
 
@@ -59,13 +76,19 @@ public final class TestGateway implements AutoCloseable {
   public final Vertx vertx;
   public final Pool pool;
   public final DbConfig db;
+
+  /** The messaging the gateway asks its owners on, for tests that send or receive beside it. */
+  public final Messaging messaging;
+
   private final WebClient client;
   private final int port;
 
-  private TestGateway(Vertx vertx, Pool pool, DbConfig db, WebClient client, int port) {
+  private TestGateway(
+      Vertx vertx, Pool pool, DbConfig db, Messaging messaging, WebClient client, int port) {
     this.vertx = vertx;
     this.pool = pool;
     this.db = db;
+    this.messaging = messaging;
     this.client = client;
     this.port = port;
   }
@@ -76,20 +99,34 @@ public final class TestGateway implements AutoCloseable {
 
   /** A gateway configured as by {@code env} on top of the test defaults. */
   public static TestGateway start(Map<String, String> env) {
+    return start(env, Owners.NONE);
+  }
+
+  /** A gateway configured as by {@code env}, whose requests {@code owners} answer. */
+  public static TestGateway start(Map<String, String> env, Owners owners) {
+    return startOn(newDatabase(), env, null, owners);
+  }
+
+  /** A fresh, migrated database. */
+  public static DbConfig newDatabase() {
     TestPostgres.Database database = TestPostgres.newDatabase();
     DbConfig db =
         DbConfig.local(database.host(), database.port(), database.name(), database.user(), 4);
     Migrations.migrate(db);
-    return startOn(db, env);
+    return db;
   }
 
   /** A gateway on an existing, migrated database. */
   public static TestGateway startOn(DbConfig db, Map<String, String> env) {
-    return startOn(db, env, null);
+    return startOn(db, env, null, Owners.NONE);
   }
 
-  /** A gateway on an existing database that streams build logs from {@code kube}. */
-  public static TestGateway startOn(DbConfig db, Map<String, String> env, KubernetesClient kube) {
+  /**
+   * A gateway on an existing database that streams build logs from {@code kube} (or {@code null})
+   * and whose requests {@code owners} answer.
+   */
+  public static TestGateway startOn(
+      DbConfig db, Map<String, String> env, KubernetesClient kube, Owners owners) {
     Map<String, String> all = new HashMap<>();
     all.put("HTTP_PORT", "0");
     all.put("BIND_ADDRESS", "127.0.0.1");
@@ -101,8 +138,10 @@ public final class TestGateway implements AutoCloseable {
     GatewayConfig config = GatewayConfig.from(reader);
     reader.done();
     LanesVertx.Instance instance = LanesVertx.create();
+    Messaging messaging = new EventBusMessaging(instance.vertx(), Duration.ofSeconds(5));
+    owners.start(instance.vertx(), messaging, db).timeout(30, TimeUnit.SECONDS).await();
     Gateway.Started started =
-        Gateway.deploy(instance.vertx(), instance.registry(), config, db, kube)
+        Gateway.deploy(instance.vertx(), instance.registry(), config, db, kube, messaging)
             .timeout(30, TimeUnit.SECONDS)
             .await();
     WebClient client =
@@ -110,7 +149,7 @@ public final class TestGateway implements AutoCloseable {
             instance.vertx(),
             new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(started.port()));
     Pool pool = Database.pool(instance.vertx(), db, 2, "test");
-    return new TestGateway(instance.vertx(), pool, db, client, started.port());
+    return new TestGateway(instance.vertx(), pool, db, messaging, client, started.port());
   }
 
   public int port() {

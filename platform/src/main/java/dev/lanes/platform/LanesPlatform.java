@@ -176,7 +176,8 @@ public final class LanesPlatform implements AutoCloseable {
                   r.vertx.registry(),
                   new PgDeadLetters(Database.pool(vertx, db, 1, "lanes-dead-letters"))));
       Gateway.Started gateway =
-          Gateway.deploy(vertx, r.vertx.registry(), gatewayConfig, db, r.kubeOf("api-gateway"))
+          Gateway.deploy(
+                  vertx, r.vertx.registry(), gatewayConfig, db, r.kubeOf("api-gateway"), messaging)
               .await(60, TimeUnit.SECONDS);
       RegistryServiceVerticle registry =
           new RegistryServiceVerticle(

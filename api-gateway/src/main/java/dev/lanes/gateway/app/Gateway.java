@@ -3,6 +3,7 @@ package dev.lanes.gateway.app;
 import dev.lanes.common.crypto.SecretBox;
 import dev.lanes.common.db.Database;
 import dev.lanes.common.db.DbConfig;
+import dev.lanes.common.messaging.Messaging;
 import dev.lanes.gateway.auth.AdminKeyBootstrap;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -26,16 +27,20 @@ public final class Gateway {
 
   /**
    * @param kube the cluster whose build pods' logs the API streams, or {@code null}
+   * @param messaging where the API asks the owning services to record builds, releases and lanes
    */
   public static Future<Started> deploy(
       Vertx vertx,
       PrometheusMeterRegistry registry,
       GatewayConfig config,
       DbConfig db,
-      KubernetesClient kube) {
+      KubernetesClient kube,
+      Messaging messaging) {
     SecretBox secrets = SecretBox.fromBase64(config.secretKey().reveal());
     return bootstrapAdminKey(vertx, config, db)
-        .compose(outcome -> deployInstances(vertx, registry, config, db, secrets, kube, outcome));
+        .compose(
+            outcome ->
+                deployInstances(vertx, registry, config, db, secrets, kube, messaging, outcome));
   }
 
   private static Future<AdminKeyBootstrap.Outcome> bootstrapAdminKey(
@@ -53,6 +58,7 @@ public final class Gateway {
       DbConfig db,
       SecretBox secrets,
       KubernetesClient kube,
+      Messaging messaging,
       AdminKeyBootstrap.Outcome outcome) {
     int instances = config.instances();
     int poolSize = Math.max(1, db.poolSize() / instances);
@@ -61,7 +67,7 @@ public final class Gateway {
         .deployVerticle(
             () -> {
               GatewayVerticle v =
-                  new GatewayVerticle(config, db, poolSize, secrets, registry, kube);
+                  new GatewayVerticle(config, db, poolSize, secrets, registry, kube, messaging);
               started.add(v);
               return v;
             },

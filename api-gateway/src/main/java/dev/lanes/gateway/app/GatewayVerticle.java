@@ -1,16 +1,20 @@
 package dev.lanes.gateway.app;
 
-import dev.lanes.build.intake.BuildIntake;
 import dev.lanes.common.builds.BuildQueries;
+import dev.lanes.common.builds.RemoteBuildIntake;
 import dev.lanes.common.concurrent.Blocking;
 import dev.lanes.common.crypto.SecretBox;
 import dev.lanes.common.db.Database;
 import dev.lanes.common.db.DbConfig;
 import dev.lanes.common.lanes.LaneQueries;
+import dev.lanes.common.lanes.RemoteLaneIntake;
+import dev.lanes.common.messaging.Messaging;
+import dev.lanes.common.messaging.Requester;
 import dev.lanes.common.pods.AppPods;
 import dev.lanes.common.pods.BuildPods;
 import dev.lanes.common.releases.ReleaseMessages;
 import dev.lanes.common.releases.ReleaseQueries;
+import dev.lanes.common.releases.RemoteReleaseIntake;
 import dev.lanes.gateway.auth.ApiKeyAuthenticator;
 import dev.lanes.gateway.events.EventFeed;
 import dev.lanes.gateway.http.ApiRouter;
@@ -18,8 +22,6 @@ import dev.lanes.gateway.http.StatusWaiter;
 import dev.lanes.gateway.store.ApiKeyStore;
 import dev.lanes.gateway.store.AppStore;
 import dev.lanes.gateway.store.ImageRepoStore;
-import dev.lanes.release.intake.LaneLifecycle;
-import dev.lanes.release.intake.ReleaseIntake;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -42,6 +44,13 @@ public final class GatewayVerticle extends VerticleBase {
   static final String KEY_REVOKED = "lanes.gateway.api-key-revoked";
 
   private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
+
+  /**
+   * How long a request waits for the service that records it (a build, a release, a lane) before it
+   * answers 503; longer than a database transaction under load, short enough for a client.
+   */
+  static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+
   // pools are named per instance: Micrometer keeps one gauge per pool name
   private static final AtomicInteger INSTANCES = new AtomicInteger();
 
@@ -51,6 +60,8 @@ public final class GatewayVerticle extends VerticleBase {
   private final SecretBox secrets;
   private final PrometheusMeterRegistry registry;
   private final KubernetesClient kube;
+  private final Messaging messaging;
+  private Requester requester;
   private Database database;
   private EventFeed events;
   private Blocking blocking;
@@ -62,8 +73,10 @@ public final class GatewayVerticle extends VerticleBase {
       int poolSize,
       SecretBox secrets,
       PrometheusMeterRegistry registry,
-      KubernetesClient kube) {
+      KubernetesClient kube,
+      Messaging messaging) {
     this.config = config;
+    this.messaging = messaging;
     this.kube = kube;
     this.db = db;
     this.poolSize = poolSize;
@@ -75,6 +88,7 @@ public final class GatewayVerticle extends VerticleBase {
   public Future<?> start() {
     database = Database.create(vertx, db, poolSize, "gateway-" + INSTANCES.incrementAndGet());
     ApiKeyStore keys = new ApiKeyStore(database);
+    requester = new Requester(vertx, messaging, ReleaseMessages.GATEWAY, REQUEST_TIMEOUT);
     events = new EventFeed(vertx, database, db.connectOptions(), Duration.ofSeconds(1));
     ApiKeyAuthenticator authenticator =
         new ApiKeyAuthenticator(keys, config.authCacheTtl(), Clock.systemUTC());
@@ -92,16 +106,17 @@ public final class GatewayVerticle extends VerticleBase {
             config.allowLocalGit(),
             Clock.systemUTC(),
             new BuildQueries(database),
-            new BuildIntake(database),
+            new RemoteBuildIntake(requester),
             new StatusWaiter(vertx),
             buildPods(),
             new ReleaseQueries(database),
-            new ReleaseIntake(database),
+            new RemoteReleaseIntake(requester),
             runtime(),
-            new LaneLifecycle(database, ReleaseMessages.GATEWAY),
+            new RemoteLaneIntake(requester),
             events);
     return events
         .start()
+        .compose(started -> requester.start())
         .compose(
             started ->
                 vertx
@@ -137,6 +152,9 @@ public final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     Future<Void> closed = blocking == null ? Future.succeededFuture() : blocking.close();
+    if (requester != null) {
+      closed = closed.eventually(requester::stop);
+    }
     if (events != null) {
       closed = closed.eventually(events::stop);
     }

@@ -1,22 +1,22 @@
 package dev.lanes.gateway.http;
 
-import dev.lanes.build.intake.BuildIntake;
+import dev.lanes.common.builds.BuildIntake;
 import dev.lanes.common.builds.BuildQueries;
 import dev.lanes.common.db.Database;
 import dev.lanes.common.http.ProblemHandler;
 import dev.lanes.common.http.RequestIds;
+import dev.lanes.common.lanes.LaneIntake;
 import dev.lanes.common.lanes.LaneQueries;
 import dev.lanes.common.messaging.PgDeadLetters;
 import dev.lanes.common.pods.AppPods;
 import dev.lanes.common.pods.BuildPods;
+import dev.lanes.common.releases.ReleaseIntake;
 import dev.lanes.common.releases.ReleaseQueries;
 import dev.lanes.gateway.auth.ApiKeyAuthenticator;
 import dev.lanes.gateway.events.EventFeed;
 import dev.lanes.gateway.store.ApiKeyStore;
 import dev.lanes.gateway.store.AppStore;
 import dev.lanes.gateway.store.ImageRepoStore;
-import dev.lanes.release.intake.LaneLifecycle;
-import dev.lanes.release.intake.ReleaseIntake;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -57,7 +57,7 @@ public final class ApiRouter {
       ReleaseQueries releases,
       ReleaseIntake releaseIntake,
       AppPods runtime,
-      LaneLifecycle laneLifecycle,
+      LaneIntake laneIntake,
       EventFeed events) {}
 
   private ApiRouter() {}
@@ -95,7 +95,7 @@ public final class ApiRouter {
 
     new ImageRepoHandler(deps.imageRepos(), deps.allowLocalGit()).mount(routes);
     new AppHandler(deps.apps()).mount(routes);
-    new LaneHandler(deps.lanes(), deps.laneLifecycle()).mount(routes);
+    new LaneHandler(deps.lanes(), deps.laneIntake()).mount(routes);
     new ApiKeyHandler(deps.apiKeys(), deps.keyRevoked(), deps.clock()).mount(routes);
     new BuildHandler(
             deps.builds(),

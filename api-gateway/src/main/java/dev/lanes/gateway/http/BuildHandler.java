@@ -1,6 +1,6 @@
 package dev.lanes.gateway.http;
 
-import dev.lanes.build.intake.BuildIntake;
+import dev.lanes.common.builds.BuildIntake;
 import dev.lanes.common.builds.BuildQueries;
 import dev.lanes.common.config.ConfigParsers;
 import dev.lanes.common.domain.Build;

@@ -2,11 +2,11 @@ package dev.lanes.gateway.http;
 
 import dev.lanes.common.domain.Lane;
 import dev.lanes.common.domain.Scope;
+import dev.lanes.common.lanes.LaneIntake;
 import dev.lanes.common.lanes.LaneQueries;
 import dev.lanes.common.validation.JsonBody;
 import dev.lanes.common.validation.Rules;
 import dev.lanes.common.validation.Validation;
-import dev.lanes.release.intake.LaneLifecycle;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
@@ -20,9 +20,9 @@ final class LaneHandler {
   static final int MAX_TTL = 366 * 24 * 3600;
 
   private final LaneQueries store;
-  private final LaneLifecycle lifecycle;
+  private final LaneIntake lifecycle;
 
-  LaneHandler(LaneQueries store, LaneLifecycle lifecycle) {
+  LaneHandler(LaneQueries store, LaneIntake lifecycle) {
     this.store = store;
     this.lifecycle = lifecycle;
   }

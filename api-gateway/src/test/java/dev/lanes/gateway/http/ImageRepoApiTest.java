@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-class ImageRepoApiTest {
+public class ImageRepoApiTest {
 
   private static TestGateway gateway;
 
@@ -35,7 +35,7 @@ class ImageRepoApiTest {
     gateway.sql("delete from image_repos");
   }
 
-  static JsonObject repo(String name) {
+  public static JsonObject repo(String name) {
     return new JsonObject()
         .put("name", name)
         .put("registry", "harbor.local:30002/team/" + name)
@@ -215,7 +215,7 @@ class ImageRepoApiTest {
     assertThat(fields(bad)).containsExactly(field);
   }
 
-  static List<String> fields(Response response) {
+  public static List<String> fields(Response response) {
     JsonArray errors = response.json().getJsonArray("errors");
     List<String> out = new ArrayList<>();
     if (errors != null) {

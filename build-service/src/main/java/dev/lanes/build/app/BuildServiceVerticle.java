@@ -1,6 +1,8 @@
 package dev.lanes.build.app;
 
 import dev.lanes.build.git.RefResolver;
+import dev.lanes.build.intake.BuildIntakeResponder;
+import dev.lanes.build.intake.BuildIntakeStore;
 import dev.lanes.build.internal.BuildDispatcher;
 import dev.lanes.build.internal.BuildPipeline;
 import dev.lanes.build.internal.JobStatusReconciler;
@@ -66,6 +68,7 @@ public final class BuildServiceVerticle extends VerticleBase {
   private SharedIndexInformer<Job> jobInformer;
   private SharedIndexInformer<Pod> podInformer;
   private Subscription commands;
+  private Subscription requests;
   private BuildDispatcher dispatcher;
 
   public BuildServiceVerticle(
@@ -163,6 +166,8 @@ public final class BuildServiceVerticle extends VerticleBase {
             CONSUMER_GROUP,
             processed.once(CONSUMER_GROUP, pipeline::handle))
         .onSuccess(s -> commands = s)
+        .compose(s -> BuildIntakeResponder.start(messaging, new BuildIntakeStore(db)))
+        .onSuccess(s -> requests = s)
         .onSuccess(s -> dispatchEvery(dispatcher))
         .onSuccess(s -> leadership.lead(context, () -> reconcile(jobs, reconciler, context)))
         .onSuccess(
@@ -252,7 +257,11 @@ public final class BuildServiceVerticle extends VerticleBase {
     if (dispatcher != null) {
       dispatcher.stop();
     }
-    Future<Void> unsubscribed = commands == null ? Future.succeededFuture() : commands.cancel();
+    Future<Void> unsubscribed =
+        Future.all(
+                commands == null ? Future.succeededFuture() : commands.cancel(),
+                requests == null ? Future.succeededFuture() : requests.cancel())
+            .mapEmpty();
     return leadership
         .close()
         .eventually(() -> unsubscribed)

@@ -1,6 +1,6 @@
 package dev.lanes.build.app;
 
-import dev.lanes.build.intake.BuildIntake;
+import dev.lanes.build.intake.BuildIntakeStore;
 import dev.lanes.build.internal.BuildDispatcher;
 import dev.lanes.common.builds.BuildQueries;
 import dev.lanes.common.config.ConfigReader;
@@ -55,7 +55,7 @@ final class BuildFixture implements AutoCloseable {
   final KubernetesClient kube;
   final EventBusMessaging messaging;
   final BuildQueries builds;
-  final BuildIntake intake;
+  final BuildIntakeStore intake;
   final List<Message> events = new CopyOnWriteArrayList<>();
   private String serviceDeployment;
 
@@ -71,7 +71,7 @@ final class BuildFixture implements AutoCloseable {
         new EventBusMessaging(
             vertx, Duration.ofSeconds(30), RetryPolicy.DEFAULT, new PgDeadLetters(database.pool()));
     builds = new BuildQueries(database);
-    intake = new BuildIntake(database);
+    intake = new BuildIntakeStore(database);
     await(
         messaging.subscribe(
             Channels.EVENTS,

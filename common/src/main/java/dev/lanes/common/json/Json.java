@@ -38,6 +38,29 @@ public final class Json {
     }
   }
 
+  /**
+   * {@code json} as a {@code type}; properties {@code type} does not know are ignored, so a reader
+   * accepts what a newer writer added.
+   *
+   * @throws IllegalArgumentException when {@code json} does not fit {@code type}
+   */
+  public static <T> T read(io.vertx.core.json.JsonObject json, Class<T> type) {
+    try {
+      return MAPPER
+          .readerFor(type)
+          .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .readValue(json.encode());
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException(
+          "not a " + type.getSimpleName() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** {@code value} as a JSON object. */
+  public static io.vertx.core.json.JsonObject toJson(Object value) {
+    return new io.vertx.core.json.JsonObject(writeString(value));
+  }
+
   public static String writeString(Object value) {
     try {
       return MAPPER.writeValueAsString(value);

@@ -3,12 +3,18 @@ package dev.lanes.common.messaging;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.lanes.common.error.ClientError;
+import dev.lanes.common.error.ErrorCode;
+import dev.lanes.common.error.FieldError;
+import dev.lanes.common.error.ServerError;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -314,6 +320,133 @@ abstract class MessagingContract {
                   .isEqualTo(dev.lanes.common.error.ServerError.class.getName());
               assertThat(l.error()).isEqualTo("down");
             });
+  }
+
+  // request-reply (Requester, Responder) on this transport
+
+  static final String ECHO = "dev.lanes.test.echo";
+  static final String REFUSE = "dev.lanes.test.refuse";
+
+  /** Answers {@link #ECHO} with the body and {@link #REFUSE} with a problem; counts the runs. */
+  Responder echo(AtomicInteger runs) {
+    return new Responder(
+        messaging,
+        "/lanes/test-owner",
+        Map.of(
+            ECHO,
+            body -> {
+              runs.incrementAndGet();
+              return Future.succeededFuture(body.copy().put("answered", true));
+            },
+            REFUSE,
+            body -> {
+              runs.incrementAndGet();
+              return Future.failedFuture(
+                  new ClientError(
+                      ErrorCode.VALIDATION_FAILED,
+                      "no good",
+                      List.of(new FieldError("name", "must be lowercase"))));
+            }));
+  }
+
+  Requester requester(Duration timeout) {
+    Requester requester = new Requester(vertx, messaging, "/lanes/test", timeout);
+    done(requester.start());
+    return requester;
+  }
+
+  @Test
+  void aRequestIsAnsweredWithTheOwnersResult() {
+    AtomicInteger runs = new AtomicInteger();
+    done(messaging.consume(Channels.BUILD_REQUESTS, "owner", echo(runs)));
+    Requester requester = requester(WAIT);
+
+    JsonObject answer =
+        done(
+            requester.request(
+                Channels.BUILD_REQUESTS, ECHO, "web", new JsonObject().put("name", "web")));
+
+    assertThat(answer).isEqualTo(new JsonObject().put("name", "web").put("answered", true));
+    assertThat(runs.get()).isEqualTo(1);
+  }
+
+  @Test
+  void theOwnersProblemReachesTheRequesterWithItsCodeAndFields() {
+    done(messaging.consume(Channels.BUILD_REQUESTS, "owner", echo(new AtomicInteger())));
+    Requester requester = requester(WAIT);
+
+    Throwable failure =
+        failureOf(requester.request(Channels.BUILD_REQUESTS, REFUSE, "web", new JsonObject()));
+
+    assertThat(failure)
+        .isInstanceOfSatisfying(
+            ClientError.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(ErrorCode.VALIDATION_FAILED);
+              assertThat(e.detail()).isEqualTo("no good");
+              assertThat(e.fieldErrors())
+                  .containsExactly(new FieldError("name", "must be lowercase"));
+            });
+  }
+
+  @Test
+  void eachRequesterGetsItsOwnAnswers() {
+    done(messaging.consume(Channels.BUILD_REQUESTS, "owner", echo(new AtomicInteger())));
+    Requester first = requester(WAIT);
+    Requester second = requester(WAIT);
+
+    Future<JsonObject> a =
+        first.request(Channels.BUILD_REQUESTS, ECHO, "web", new JsonObject().put("n", 1));
+    Future<JsonObject> b =
+        second.request(Channels.BUILD_REQUESTS, ECHO, "web", new JsonObject().put("n", 2));
+
+    assertThat(done(a).getInteger("n")).isEqualTo(1);
+    assertThat(done(b).getInteger("n")).isEqualTo(2);
+  }
+
+  @Test
+  void aRequestNobodyAnswersFailsAsUnavailableWithinItsTimeout() {
+    Requester requester = requester(Duration.ofSeconds(2));
+
+    Throwable failure =
+        failureOf(requester.request(Channels.BUILD_REQUESTS, ECHO, "web", new JsonObject()));
+
+    assertThat(failure)
+        .isInstanceOfSatisfying(
+            ServerError.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.SERVICE_UNAVAILABLE));
+  }
+
+  @Test
+  void aRequestPastItsDeadlineIsDroppedNotRun() {
+    AtomicInteger runs = new AtomicInteger();
+    done(messaging.consume(Channels.BUILD_REQUESTS, "owner", echo(runs)));
+    Requester requester = requester(WAIT);
+    // as a requester that gave up leaves it: its deadline passed before the owner got to it
+    Message late =
+        Message.of(
+            ECHO,
+            "/lanes/test",
+            "web",
+            "web",
+            new JsonObject()
+                .put(Requester.REQUESTER, "gone")
+                .put(Requester.DEADLINE, Instant.now().minusSeconds(1).toString())
+                .put(Requester.BODY, new JsonObject()));
+    done(messaging.send(Channels.BUILD_REQUESTS, late));
+
+    // the same key, so the owner handles it after the late one
+    done(requester.request(Channels.BUILD_REQUESTS, ECHO, "web", new JsonObject()));
+
+    assertThat(runs.get()).as("operations run").isEqualTo(1);
+  }
+
+  static Throwable failureOf(Future<?> future) {
+    try {
+      future.await(WAIT.toSeconds(), TimeUnit.SECONDS);
+    } catch (Exception e) {
+      return e;
+    }
+    throw new AssertionError("succeeded, but a failure was expected");
   }
 
   static List<Integer> range(int n) {

@@ -15,6 +15,8 @@ import dev.lanes.common.metrics.OutcomeTimers;
 import dev.lanes.common.metrics.StatusGauges;
 import dev.lanes.common.releases.ReleaseMessages;
 import dev.lanes.release.intake.LaneLifecycle;
+import dev.lanes.release.intake.ReleaseIntakeResponder;
+import dev.lanes.release.intake.ReleaseIntakeStore;
 import dev.lanes.release.internal.ReleaseApplier;
 import dev.lanes.release.internal.RolloutTracker;
 import dev.lanes.release.k8s.AppSecretSpec;
@@ -71,6 +73,7 @@ public final class ReleaseServiceVerticle extends VerticleBase {
   private ProcessedMessages processed;
   private Blocking blocking;
   private Subscription commands;
+  private Subscription requests;
 
   public ReleaseServiceVerticle(
       ReleaseServiceConfig config, DbConfig db, KubernetesClient kube, Messaging messaging) {
@@ -136,6 +139,8 @@ public final class ReleaseServiceVerticle extends VerticleBase {
     countStatuses(transitions);
     ReleaseObjects objects = new ReleaseObjects(kube, config.namespace(), blocking);
     LaneLifecycle lanes = new LaneLifecycle(db, ReleaseMessages.RELEASE_SERVICE);
+    // what the API asks for is recorded as from the API, as when the gateway wrote it itself
+    LaneLifecycle intakeLanes = new LaneLifecycle(db, ReleaseMessages.GATEWAY);
     RolloutTracker[] tracker = new RolloutTracker[1];
     ReleaseApplier applier =
         new ReleaseApplier(
@@ -168,6 +173,9 @@ public final class ReleaseServiceVerticle extends VerticleBase {
                     CONSUMER_GROUP,
                     processed.once(CONSUMER_GROUP, applier::handle)))
         .onSuccess(s -> commands = s)
+        .compose(
+            s -> ReleaseIntakeResponder.start(messaging, new ReleaseIntakeStore(db), intakeLanes))
+        .onSuccess(s -> requests = s)
         .onSuccess(s -> leadership.lead(context, () -> reconcile(tracker[0], lanes, context)))
         .onSuccess(
             s ->
@@ -261,7 +269,11 @@ public final class ReleaseServiceVerticle extends VerticleBase {
     if (countsTimer >= 0) {
       vertx.cancelTimer(countsTimer);
     }
-    Future<Void> unsubscribed = commands == null ? Future.succeededFuture() : commands.cancel();
+    Future<Void> unsubscribed =
+        Future.all(
+                commands == null ? Future.succeededFuture() : commands.cancel(),
+                requests == null ? Future.succeededFuture() : requests.cancel())
+            .mapEmpty();
     return leadership
         .close()
         .eventually(() -> unsubscribed)

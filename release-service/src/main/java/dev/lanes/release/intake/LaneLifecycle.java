@@ -5,6 +5,7 @@ import dev.lanes.common.db.PgErrors;
 import dev.lanes.common.domain.Lane;
 import dev.lanes.common.error.ClientError;
 import dev.lanes.common.error.ErrorCode;
+import dev.lanes.common.lanes.LaneIntake;
 import dev.lanes.common.lanes.LaneRows;
 import dev.lanes.common.outbox.Outbox;
 import dev.lanes.common.releases.ReleaseMessages;
@@ -23,7 +24,7 @@ import java.util.List;
  * lane turns {@code deleting}, every release in it is undeployed, then the lane row goes. A lane
  * without releases goes at once. Used by the API, by lane expiry and when an undeploy finishes.
  */
-public final class LaneLifecycle {
+public final class LaneLifecycle implements LaneIntake {
 
   private static final String INSERT =
       "insert into lanes (name, description, ttl_seconds, protected) values ($1, $2, $3, $4)"
@@ -60,6 +61,7 @@ public final class LaneLifecycle {
    *
    * @throws ClientError {@code lane_exists}
    */
+  @Override
   public Future<Lane> create(Lane lane) {
     return db.pool()
         .withTransaction(tx -> insertWithEvent(tx, lane))
@@ -89,6 +91,7 @@ public final class LaneLifecycle {
    *
    * @throws ClientError {@code lane_not_found}, {@code lane_protected}
    */
+  @Override
   public Future<Lane> delete(String name) {
     return db.pool().withTransaction(tx -> delete(tx, name));
   }
@@ -130,7 +133,8 @@ public final class LaneLifecycle {
                       tx, ReleaseMessages.lane(ReleaseMessages.LANE_DELETING, deleting, source)));
     }
     for (Row row : releases) {
-      chain = chain.compose(v -> ReleaseIntake.markDeleting(tx, ReleaseRows.map(row)).mapEmpty());
+      chain =
+          chain.compose(v -> ReleaseIntakeStore.markDeleting(tx, ReleaseRows.map(row)).mapEmpty());
     }
     return chain.map(deleting);
   }

@@ -18,7 +18,7 @@ import dev.lanes.common.outbox.OutboxRelayVerticle;
 import dev.lanes.common.releases.ReleaseQueries;
 import dev.lanes.common.releases.ReleaseRequest;
 import dev.lanes.release.intake.LaneLifecycle;
-import dev.lanes.release.intake.ReleaseIntake;
+import dev.lanes.release.intake.ReleaseIntakeStore;
 import dev.lanes.sandbox.SandboxCluster;
 import dev.lanes.testkit.TestPostgres;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -50,7 +50,7 @@ final class ReleaseFixture implements AutoCloseable {
   final KubernetesClient kube;
   final EventBusMessaging messaging;
   final ReleaseQueries releases;
-  final ReleaseIntake intake;
+  final ReleaseIntakeStore intake;
   final LaneLifecycle lanes;
   final List<Message> events = new CopyOnWriteArrayList<>();
   private String deployment;
@@ -66,7 +66,7 @@ final class ReleaseFixture implements AutoCloseable {
     kube = KubeClients.create(vertx, KubeConfig.of(dir.resolve("kubeconfig")));
     messaging = new EventBusMessaging(vertx, Duration.ofSeconds(30));
     releases = new ReleaseQueries(database);
-    intake = new ReleaseIntake(database);
+    intake = new ReleaseIntakeStore(database);
     lanes = new LaneLifecycle(database, "/test");
     await(
         messaging.subscribe(

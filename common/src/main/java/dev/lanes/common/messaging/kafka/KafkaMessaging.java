@@ -63,6 +63,9 @@ public final class KafkaMessaging implements Messaging {
       List.of(
           Channels.BUILD_COMMANDS,
           Channels.RELEASE_COMMANDS,
+          Channels.BUILD_REQUESTS,
+          Channels.RELEASE_REQUESTS,
+          Channels.REPLIES,
           Channels.EVENTS,
           Channels.DEAD_LETTERS);
   private static final AtomicInteger CLIENTS = new AtomicInteger();

@@ -2,6 +2,7 @@ package dev.lanes.build.intake;
 
 import dev.lanes.common.apps.AppQueries;
 import dev.lanes.common.apps.AppQueries.ImageSource;
+import dev.lanes.common.builds.BuildIntake;
 import dev.lanes.common.builds.BuildMessages;
 import dev.lanes.common.builds.BuildQueries;
 import dev.lanes.common.builds.BuildRows;
@@ -18,11 +19,11 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The writes the API asks of build-service: a build requested (the row and its command in one
- * transaction) and a build cancelled. They still run in the gateway's process; reads are {@link
- * BuildQueries}.
+ * {@link BuildIntake} on build-service's tables: a build requested (the row and its command in one
+ * transaction) and a build cancelled. The API asks for them through {@link BuildIntakeResponder};
+ * reads are {@link BuildQueries}.
  */
-public final class BuildIntake {
+public final class BuildIntakeStore implements BuildIntake {
 
   private static final String INSERT =
       "insert into builds (id, app, image_repo, git_ref, status, force, source) values ($1, $2,"
@@ -37,7 +38,7 @@ public final class BuildIntake {
           + BuildRows.COLUMNS;
   private final Database db;
 
-  public BuildIntake(Database db) {
+  public BuildIntakeStore(Database db) {
     this.db = db;
   }
 
@@ -46,6 +47,7 @@ public final class BuildIntake {
    *
    * @throws ClientError {@code app_not_found}, {@code app_has_no_image_repo}
    */
+  @Override
   public Future<Build> request(String app, String gitRef, boolean force) {
     return db.pool().withTransaction(tx -> insertPending(tx, app, gitRef, force));
   }
@@ -87,6 +89,7 @@ public final class BuildIntake {
    *
    * @throws ClientError {@code build_not_found}, {@code build_finished}
    */
+  @Override
   public Future<Build> cancel(String app, UUID id, String by) {
     return db.pool().withTransaction(tx -> lockAndCancel(tx, app, id, by));
   }

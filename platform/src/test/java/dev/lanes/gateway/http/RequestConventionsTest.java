@@ -2,6 +2,7 @@ package dev.lanes.gateway.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lanes.gateway.IntakeOwners;
 import dev.lanes.gateway.TestGateway;
 import dev.lanes.gateway.TestGateway.Response;
 import io.vertx.core.buffer.Buffer;
@@ -21,7 +22,7 @@ class RequestConventionsTest {
 
   @BeforeAll
   static void start() {
-    gateway = TestGateway.start();
+    gateway = IntakeOwners.gateway();
   }
 
   @AfterAll

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.lanes.gateway.IntakeOwners;
 import dev.lanes.gateway.TestGateway;
 import dev.lanes.gateway.TestGateway.Response;
 import io.vertx.core.buffer.Buffer;
@@ -58,7 +59,7 @@ class OpenApiLiveAnswersTest {
               new ObjectMapper()
                   .writeValueAsString(new ObjectMapper(new YAMLFactory()).readTree(in)));
     }
-    gateway = TestGateway.start();
+    gateway = IntakeOwners.gateway();
     ok(
         gateway.post(
             API + "/image-repos",

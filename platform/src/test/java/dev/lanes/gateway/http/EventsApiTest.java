@@ -4,9 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.lanes.common.messaging.Channels;
-import dev.lanes.common.messaging.eventbus.EventBusMessaging;
+import dev.lanes.common.messaging.Messaging;
 import dev.lanes.common.outbox.OutboxRelay;
 import dev.lanes.common.outbox.OutboxRelayVerticle;
+import dev.lanes.gateway.IntakeOwners;
 import dev.lanes.gateway.TestGateway;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpClient;
@@ -33,8 +34,8 @@ class EventsApiTest {
 
   @BeforeAll
   static void start() throws Exception {
-    gateway = TestGateway.start();
-    EventBusMessaging messaging = new EventBusMessaging(gateway.vertx, Duration.ofSeconds(5));
+    gateway = IntakeOwners.gateway();
+    Messaging messaging = gateway.messaging;
     // nobody else runs here: commands are acknowledged so the relay publishes everything
     messaging.consume(Channels.BUILD_COMMANDS, "test", m -> Future.succeededFuture()).await();
     messaging.consume(Channels.RELEASE_COMMANDS, "test", m -> Future.succeededFuture()).await();

@@ -3,6 +3,7 @@ package dev.lanes.gateway.http;
 import static dev.lanes.gateway.http.ImageRepoApiTest.fields;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lanes.gateway.IntakeOwners;
 import dev.lanes.gateway.TestGateway;
 import dev.lanes.gateway.TestGateway.Response;
 import io.vertx.core.buffer.Buffer;
@@ -27,7 +28,7 @@ class BuildApiTest {
 
   @BeforeAll
   static void start() {
-    gateway = TestGateway.start();
+    gateway = IntakeOwners.gateway();
   }
 
   @AfterAll

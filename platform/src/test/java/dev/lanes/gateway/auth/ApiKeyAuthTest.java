@@ -2,6 +2,7 @@ package dev.lanes.gateway.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lanes.gateway.IntakeOwners;
 import dev.lanes.gateway.TestGateway;
 import dev.lanes.gateway.TestGateway.Response;
 import io.vertx.core.buffer.Buffer;
@@ -20,7 +21,7 @@ class ApiKeyAuthTest {
 
   @BeforeAll
   static void start() {
-    gateway = TestGateway.start();
+    gateway = IntakeOwners.gateway();
   }
 
   @AfterAll
@@ -172,7 +173,7 @@ class ApiKeyAuthTest {
 
   @Test
   void theLastAdminKeyCannotBeRevoked() {
-    try (TestGateway own = TestGateway.start()) {
+    try (TestGateway own = IntakeOwners.gateway()) {
       Response refused = own.delete("/api/v1/api-keys/admin");
       assertThat(refused.status()).isEqualTo(409);
       assertThat(refused.code()).isEqualTo("last_admin_key");

@@ -13,6 +13,7 @@ import dev.lanes.common.error.ErrorCode;
 import dev.lanes.common.error.FieldError;
 import dev.lanes.common.k8s.LaneNames;
 import dev.lanes.common.outbox.Outbox;
+import dev.lanes.common.releases.ReleaseIntake;
 import dev.lanes.common.releases.ReleaseMessages;
 import dev.lanes.common.releases.ReleaseQueries;
 import dev.lanes.common.releases.ReleaseRequest;
@@ -28,13 +29,13 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The writes the API asks of release-service: a release created or changed, rolled back or
+ * {@link ReleaseIntake} on release-service's tables: a release created or changed, rolled back or
  * undeployed. Every change is a new revision, recorded with its history and the command that rolls
  * it out in one transaction; two changes to the same (app, lane) at once take turns on its row, so
- * revisions stay consecutive and the last one wins. They still run in the gateway's process; reads
- * are {@link ReleaseQueries}.
+ * revisions stay consecutive and the last one wins. The API asks for them through {@link
+ * ReleaseIntakeResponder}; reads are {@link ReleaseQueries}.
  */
-public final class ReleaseIntake {
+public final class ReleaseIntakeStore implements ReleaseIntake {
 
   private static final String LANE = "select name, status from lanes where name = $1 for share";
   private static final String CURRENT =
@@ -63,7 +64,7 @@ public final class ReleaseIntake {
   private final Database db;
   private final ReleaseQueries queries;
 
-  public ReleaseIntake(Database db) {
+  public ReleaseIntakeStore(Database db) {
     this.db = db;
     this.queries = new ReleaseQueries(db);
   }
@@ -75,6 +76,7 @@ public final class ReleaseIntake {
    *     {@code tag_not_found}, {@code build_not_succeeded}, {@code app_has_no_image_repo}, {@code
    *     lane_deleting}, {@code release_deleting}, {@code validation_failed} (no tag for a new one)
    */
+  @Override
   public Future<Release> release(ReleaseRequest request) {
     if (!LaneNames.fits(request.app(), request.lane())) {
       return Future.failedFuture(
@@ -89,6 +91,7 @@ public final class ReleaseIntake {
   }
 
   /** Changes the release with this id, as {@link #release} does. */
+  @Override
   public Future<Release> update(UUID id, ReleaseRequest request) {
     return queries
         .get(id)
@@ -236,6 +239,7 @@ public final class ReleaseIntake {
    *
    * @throws ClientError {@code release_not_found}, {@code revision_not_found}
    */
+  @Override
   public Future<Release> rollback(UUID id, Integer revision) {
     return db.pool()
         .withTransaction(
@@ -280,6 +284,7 @@ public final class ReleaseIntake {
    *
    * @throws ClientError {@code release_not_found}
    */
+  @Override
   public Future<Release> delete(UUID id) {
     return db.pool()
         .withTransaction(

@@ -4,6 +4,7 @@ import static dev.lanes.gateway.http.ImageRepoApiTest.fields;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lanes.common.messaging.Message;
+import dev.lanes.gateway.IntakeOwners;
 import dev.lanes.gateway.TestGateway;
 import dev.lanes.gateway.TestGateway.Response;
 import io.vertx.core.json.JsonObject;
@@ -22,7 +23,7 @@ class LaneApiTest {
 
   @BeforeAll
   static void start() {
-    gateway = TestGateway.start();
+    gateway = IntakeOwners.gateway();
   }
 
   @AfterAll

@@ -1,0 +1,34 @@
+package dev.lanes.common.builds;
+
+import dev.lanes.common.domain.Build;
+import dev.lanes.common.error.ClientError;
+import io.vertx.core.Future;
+import java.util.UUID;
+
+/**
+ * What the API asks build-service to record. build-service implements it on its tables; the gateway
+ * reaches it through {@link RemoteBuildIntake}, a request-reply on the messaging layer.
+ */
+public interface BuildIntake {
+
+  /** Request type of {@link #request}. */
+  String REQUEST = "dev.lanes.intake.build.request";
+
+  /** Request type of {@link #cancel}. */
+  String CANCEL = "dev.lanes.intake.build.cancel";
+
+  /**
+   * Records a pending build of {@code app}'s image repo and the command that starts it.
+   *
+   * @throws ClientError {@code app_not_found}, {@code app_has_no_image_repo}
+   */
+  Future<Build> request(String app, String gitRef, boolean force);
+
+  /**
+   * Cancels a build that has not finished: it is {@code cancelled} at once, and build-service
+   * deletes its Job.
+   *
+   * @throws ClientError {@code build_not_found}, {@code build_finished}
+   */
+  Future<Build> cancel(String app, UUID id, String by);
+}
