@@ -33,6 +33,7 @@ class OwnersDownTest {
 
       assertThat(lane.status()).isEqualTo(503);
       assertThat(lane.code()).isEqualTo("service_unavailable");
+      assertThat(lane.header("Retry-After")).as("when to try again").isEqualTo("5");
       assertThat(build.status()).isEqualTo(503);
       assertThat(build.code()).isEqualTo("service_unavailable");
       assertThat(gateway.count("lanes")).isEqualTo(lanes);

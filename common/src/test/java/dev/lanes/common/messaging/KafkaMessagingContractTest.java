@@ -271,12 +271,29 @@ class KafkaMessagingContractTest extends MessagingContract {
     try {
       assertThat(created).isInstanceOf(KafkaMessaging.class);
       List<String> topics =
-          List.of(Channels.BUILD_COMMANDS, Channels.RELEASE_COMMANDS, Channels.EVENTS).stream()
+          List.of(
+                  Channels.BUILD_COMMANDS,
+                  Channels.RELEASE_COMMANDS,
+                  Channels.BUILD_REQUESTS,
+                  Channels.RELEASE_REQUESTS,
+                  Channels.REPLIES,
+                  Channels.EVENTS,
+                  Channels.DEAD_LETTERS)
+              .stream()
               .map(c -> config.topicPrefix() + c)
               .toList();
-      Map<String, TopicDescription> described = admin.describeTopics(topics).allTopicNames().get();
-      assertThat(described).hasSize(3);
-      assertThat(described.values()).allSatisfy(d -> assertThat(d.partitions()).hasSize(2));
+      // a topic just created may not be in every broker's metadata yet: ask until it is
+      await()
+          .atMost(WAIT)
+          .ignoreExceptions()
+          .untilAsserted(
+              () -> {
+                Map<String, TopicDescription> described =
+                    admin.describeTopics(topics).allTopicNames().get();
+                assertThat(described).hasSize(7);
+                assertThat(described.values())
+                    .allSatisfy(d -> assertThat(d.partitions()).hasSize(2));
+              });
     } finally {
       done(created.close());
     }
