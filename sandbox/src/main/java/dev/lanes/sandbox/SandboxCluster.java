@@ -1,26 +1,31 @@
 package dev.lanes.sandbox;
 
+import dev.lanes.sandbox.api.SandboxApiServer;
+import dev.lanes.sandbox.controllers.Controllers;
+import dev.lanes.sandbox.kubelet.PodLogStore;
+import dev.lanes.sandbox.kubelet.SimulatedKubelet;
 import io.fabric8.kubernetes.api.model.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 
 /**
- * A development and demo Kubernetes cluster in the process: fabric8's mock API server in CRUD mode
- * on a local port, a kubeconfig pointing at it, and a {@link SimulatedKubelet} that runs what would
- * need nodes. It is not a real cluster: no images are pulled or run, and only the behaviour Lanes
- * relies on is simulated. Use it for {@code make run}, demos and tests.
+ * A development and demo Kubernetes cluster in the process, split as a real one is: an API server
+ * ({@link SandboxApiServer}: fabric8's mock server in CRUD mode on a local port, and a kubeconfig
+ * pointing at it), the controllers ({@link Controllers}: Deployments, Jobs, EndpointSlices), which
+ * create pods and write their owners' status, and one node's kubelet ({@link SimulatedKubelet}),
+ * which alone moves those pods through their lives. It is not a real cluster: no images are pulled
+ * or run, and only the behaviour Lanes relies on is simulated. Use it for {@code make run}, demos
+ * and tests.
  */
 public final class SandboxCluster implements AutoCloseable {
+
+  /** The name of the sandbox's one node, which the controllers bind their pods to. */
+  public static final String NODE = "sandbox-node";
 
   /** How to start it: {@code port} 0 takes a free one; {@code step} paces the simulation. */
   public record Options(int port, Path kubeconfig, Duration step) {
@@ -29,39 +34,36 @@ public final class SandboxCluster implements AutoCloseable {
     }
   }
 
-  private final KubernetesMockServer server;
+  private final SandboxApiServer server;
   private final KubernetesClient client;
-  private final SimulatedKubelet kubelet;
   private final PodLogStore logs;
+  private final Controllers controllers;
+  private final SimulatedKubelet kubelet;
 
   private SandboxCluster(
-      KubernetesMockServer server,
+      SandboxApiServer server,
       KubernetesClient client,
-      SimulatedKubelet kubelet,
-      PodLogStore logs) {
+      PodLogStore logs,
+      Controllers controllers,
+      SimulatedKubelet kubelet) {
     this.server = server;
     this.client = client;
-    this.kubelet = kubelet;
     this.logs = logs;
+    this.controllers = controllers;
+    this.kubelet = kubelet;
   }
 
   public static SandboxCluster start(Options options) {
     PodLogStore logs = new PodLogStore();
-    KubernetesMockServer server =
-        new KubernetesMockServer(
-            new Context(),
-            new MockWebServer(),
-            new HashMap<>(),
-            new SandboxDispatcher(logs),
-            false);
-    try {
-      server.init(InetAddress.getByName("127.0.0.1"), options.port());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot start the sandbox API server", e);
-    }
-    KubernetesClient client = server.createClient();
-    SimulatedKubelet kubelet = new SimulatedKubelet(client, logs, options.step()).start();
-    SandboxCluster cluster = new SandboxCluster(server, client, kubelet, logs);
+    SandboxApiServer server = SandboxApiServer.start(options.port(), logs);
+    KubernetesClient client = server.newClient();
+    SandboxCluster cluster =
+        new SandboxCluster(
+            server,
+            client,
+            logs,
+            Controllers.start(client, NODE, options.step()),
+            SimulatedKubelet.start(client, NODE, logs, options.step()));
     if (options.kubeconfig() != null) {
       cluster.writeKubeconfig(options.kubeconfig());
     }
@@ -70,12 +72,11 @@ public final class SandboxCluster implements AutoCloseable {
 
   /** The API server's URL, e.g. {@code http://127.0.0.1:34567/}. */
   public String url() {
-    // the server listens on 127.0.0.1 only; "localhost" may resolve to ::1 first
-    return "http://127.0.0.1:" + server.getPort() + "/";
+    return server.url();
   }
 
   public int port() {
-    return server.getPort();
+    return server.port();
   }
 
   /** A client of the sandbox, for tests and tools; Lanes's services use the kubeconfig. */
@@ -83,6 +84,7 @@ public final class SandboxCluster implements AutoCloseable {
     return client;
   }
 
+  /** The logs of the kubelet's containers, as {@code pods/log} serves them. */
   public PodLogStore logs() {
     return logs;
   }
@@ -126,7 +128,8 @@ public final class SandboxCluster implements AutoCloseable {
   @Override
   public void close() {
     kubelet.close();
+    controllers.close();
     client.close();
-    server.destroy();
+    server.close();
   }
 }

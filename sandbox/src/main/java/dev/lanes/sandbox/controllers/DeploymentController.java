@@ -1,10 +1,7 @@
-package dev.lanes.sandbox;
+package dev.lanes.sandbox.controllers;
 
-import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
@@ -34,62 +31,40 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The sandbox's Deployment controller and kubelet for app pods. For each Deployment it keeps a
- * ReplicaSet per pod template (named and labelled with the template's hash, revision-annotated as
- * Kubernetes does), brings the new ReplicaSet's pods up (Pending, then Running, then Ready: after a
- * step more when there is a readiness probe), removes the old pods once the new ones are ready, and
- * writes the Deployment's status: observed generation, replicas, updated, ready and available
- * replicas, and the Available and Progressing conditions, including {@code
- * ProgressDeadlineExceeded} when a rollout does not finish within {@code progressDeadlineSeconds}.
- *
- * <p>Rollouts fail on purpose with an env var on the container: {@code SANDBOX_CRASH} (the
- * container exits at start, {@code CrashLoopBackOff}), {@code SANDBOX_IMAGE_PULL_ERROR} ({@code
- * ErrImagePull}, then {@code ImagePullBackOff}), {@code SANDBOX_NOT_READY} (runs, never ready).
+ * The sandbox's Deployment controller, doing the ReplicaSet controller's part as well. For each
+ * Deployment it keeps a ReplicaSet per pod template (named and labelled with the template's hash,
+ * revision-annotated as Kubernetes does) and that ReplicaSet's pods ({@link
+ * PodFactory#forReplicaSet}), deletes the old pods once the new ones are ready, and writes the
+ * Deployment's status: observed generation, replicas, updated, ready and available replicas, and
+ * the Available and Progressing conditions, including {@code ProgressDeadlineExceeded} when a
+ * rollout does not finish within {@code progressDeadlineSeconds}. It looks again whenever one of
+ * its pods changes; bringing a pod up (or failing to) is the kubelet's.
  */
 final class DeploymentController {
 
   private static final Logger LOG = LoggerFactory.getLogger(DeploymentController.class);
-  static final String HASH = "pod-template-hash";
+  static final String HASH = PodFactory.HASH;
   static final String REVISION = "deployment.kubernetes.io/revision";
 
   private final KubernetesClient client;
-  private final PodLogStore logs;
   private final ScheduledExecutorService scheduler;
-  private final Duration step;
   private final Map<String, Rollout> rollouts = new ConcurrentHashMap<>();
-  private final Map<String, PodRun> runs = new ConcurrentHashMap<>();
-  private SharedIndexInformer<Deployment> informer;
+  private final PodFactory pods;
+  private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
 
   /** A rollout under way: which template, since when. */
   private record Rollout(String hash, long generation, Instant started) {}
 
-  /** Where a simulated container is in its life. */
-  private static final class PodRun {
-    final String namespace;
-    final String name;
-    final String deployment;
-    int restarts;
-
-    PodRun(String namespace, String name, String deployment) {
-      this.namespace = namespace;
-      this.name = name;
-      this.deployment = deployment;
-    }
-  }
-
   DeploymentController(
-      KubernetesClient client,
-      PodLogStore logs,
-      ScheduledExecutorService scheduler,
-      Duration step) {
+      KubernetesClient client, ScheduledExecutorService scheduler, PodFactory pods) {
     this.client = client;
-    this.logs = logs;
     this.scheduler = scheduler;
-    this.step = step;
+    this.pods = pods;
   }
 
   void start() {
-    informer =
+    informers.add(client.pods().inAnyNamespace().inform(podEvents(), 0));
+    informers.add(
         client
             .apps()
             .deployments()
@@ -115,13 +90,45 @@ final class DeploymentController {
                     scheduler.execute(() -> collect(d));
                   }
                 },
-                0);
+                0));
   }
 
   void close() {
-    if (informer != null) {
-      informer.close();
+    informers.forEach(SharedIndexInformer::close);
+  }
+
+  /** A Deployment looks again whenever one of its pods changes. */
+  private ResourceEventHandler<Pod> podEvents() {
+    return new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(Pod pod) {
+        deploymentOf(pod).ifPresent(key -> later(key, Duration.ZERO));
+      }
+
+      @Override
+      public void onUpdate(Pod before, Pod after) {
+        deploymentOf(after).ifPresent(key -> later(key, Duration.ZERO));
+      }
+
+      @Override
+      public void onDelete(Pod pod, boolean unknown) {
+        deploymentOf(pod).ifPresent(key -> later(key, Duration.ZERO));
+      }
+    };
+  }
+
+  /** The Deployment of a pod its ReplicaSet ({@code <deployment>-<hash>}) owns. */
+  private static Optional<String> deploymentOf(Pod pod) {
+    var labels = pod.getMetadata().getLabels();
+    String hash = labels == null ? null : labels.get(HASH);
+    if (hash == null || pod.getMetadata().getOwnerReferences() == null) {
+      return Optional.empty();
     }
+    return pod.getMetadata().getOwnerReferences().stream()
+        .filter(o -> "ReplicaSet".equals(o.getKind()) && o.getName().endsWith("-" + hash))
+        .map(o -> o.getName().substring(0, o.getName().length() - hash.length() - 1))
+        .map(name -> pod.getMetadata().getNamespace() + "/" + name)
+        .findFirst();
   }
 
   private static String key(Deployment d) {
@@ -163,16 +170,15 @@ final class DeploymentController {
         later(key, Duration.ofSeconds(dep.getSpec().getProgressDeadlineSeconds()).plusMillis(100));
       }
     }
-    ensureReplicaSet(dep, hash, want);
+    ReplicaSet rs = ensureReplicaSet(dep, hash, want);
     Map<String, String> selector = dep.getSpec().getSelector().getMatchLabels();
-    List<Pod> pods = client.pods().inNamespace(ns).withLabels(selector).list().getItems();
     List<Pod> mine = new ArrayList<>();
     List<Pod> others = new ArrayList<>();
-    for (Pod p : pods) {
+    for (Pod p : client.pods().inNamespace(ns).withLabels(selector).list().getItems()) {
       (hash.equals(p.getMetadata().getLabels().get(HASH)) ? mine : others).add(p);
     }
     for (int i = mine.size(); i < want; i++) {
-      mine.add(createPod(dep, hash));
+      mine.add(client.pods().inNamespace(ns).resource(pods.forReplicaSet(rs)).create());
     }
     while (mine.size() > want) {
       Pod extra = mine.remove(mine.size() - 1);
@@ -187,17 +193,18 @@ final class DeploymentController {
     writeStatus(dep, want, mine, others, rollout);
   }
 
-  private void ensureReplicaSet(Deployment dep, String hash, int want) {
+  /** The ReplicaSet of the Deployment's current template, created or scaled to {@code want}. */
+  private ReplicaSet ensureReplicaSet(Deployment dep, String hash, int want) {
     String ns = dep.getMetadata().getNamespace();
     String name = dep.getMetadata().getName() + "-" + hash;
     var rss = client.apps().replicaSets().inNamespace(ns);
     ReplicaSet existing = rss.withName(name).get();
     if (existing != null) {
-      if (!Integer.valueOf(want).equals(existing.getSpec().getReplicas())) {
-        rss.withName(name)
-            .edit(rs -> new ReplicaSetBuilder(rs).editSpec().withReplicas(want).endSpec().build());
-      }
-      return;
+      return Integer.valueOf(want).equals(existing.getSpec().getReplicas())
+          ? existing
+          : rss.withName(name)
+              .edit(
+                  rs -> new ReplicaSetBuilder(rs).editSpec().withReplicas(want).endSpec().build());
     }
     long revision =
         rss.withLabels(dep.getSpec().getSelector().getMatchLabels()).list().getItems().stream()
@@ -211,7 +218,7 @@ final class DeploymentController {
     Map<String, String> selector =
         new LinkedHashMap<>(dep.getSpec().getSelector().getMatchLabels());
     selector.put(HASH, hash);
-    rss.resource(
+    return rss.resource(
             new ReplicaSetBuilder()
                 .withNewMetadata()
                 .withName(name)
@@ -250,211 +257,7 @@ final class DeploymentController {
     }
   }
 
-  private Pod createPod(Deployment dep, String hash) {
-    String ns = dep.getMetadata().getNamespace();
-    String name = dep.getMetadata().getName() + "-" + hash + "-" + PodFactory.suffix(5);
-    Map<String, String> labels =
-        new LinkedHashMap<>(dep.getSpec().getTemplate().getMetadata().getLabels());
-    labels.put(HASH, hash);
-    Pod pod =
-        client
-            .pods()
-            .inNamespace(ns)
-            .resource(
-                new PodBuilder()
-                    .withNewMetadata()
-                    .withName(name)
-                    .withNamespace(ns)
-                    .withLabels(labels)
-                    .withAnnotations(dep.getSpec().getTemplate().getMetadata().getAnnotations())
-                    .withOwnerReferences(
-                        new OwnerReferenceBuilder()
-                            .withApiVersion("apps/v1")
-                            .withKind("ReplicaSet")
-                            .withName(dep.getMetadata().getName() + "-" + hash)
-                            .withController(true)
-                            .build())
-                    .endMetadata()
-                    .withSpec(dep.getSpec().getTemplate().getSpec())
-                    .withNewStatus()
-                    .withPhase("Pending")
-                    .endStatus()
-                    .build())
-            .create();
-    PodRun run = new PodRun(ns, name, key(dep));
-    runs.put(ns + "/" + name, run);
-    update(
-        run, p -> status(p, "Pending", PodFactory.waiting("ContainerCreating", null), false, null));
-    scheduler.schedule(() -> start(run), step.toMillis(), TimeUnit.MILLISECONDS);
-    return pod;
-  }
-
-  /** The container comes up, or fails to. */
-  private void start(PodRun run) {
-    Pod pod = pod(run);
-    if (pod == null) {
-      return;
-    }
-    Map<String, String> env = env(pod);
-    if (env.containsKey("SANDBOX_IMAGE_PULL_ERROR")) {
-      String image = pod.getSpec().getContainers().get(0).getImage();
-      update(
-          run,
-          p ->
-              status(
-                  p,
-                  "Pending",
-                  PodFactory.waiting(
-                      "ErrImagePull",
-                      "rpc error: code = NotFound desc = failed to pull and unpack image \""
-                          + image
-                          + "\": not found"),
-                  false,
-                  null));
-      scheduler.schedule(
-          () ->
-              update(
-                  run,
-                  p ->
-                      status(
-                          p,
-                          "Pending",
-                          PodFactory.waiting(
-                              "ImagePullBackOff", "Back-off pulling image \"" + image + "\""),
-                          false,
-                          null)),
-          step.toMillis(),
-          TimeUnit.MILLISECONDS);
-      return;
-    }
-    String since = Instant.now().toString();
-    logs.started(run.namespace, run.name);
-    logs.append(
-        run.namespace,
-        run.name,
-        "sandbox: started " + pod.getSpec().getContainers().get(0).getImage());
-    logs.append(
-        run.namespace,
-        run.name,
-        "starting "
-            + env.getOrDefault("APP_NAME", "app")
-            + " "
-            + env.getOrDefault("VERSION", "")
-            + " in lane "
-            + env.getOrDefault("LANE", "?"));
-    if (env.containsKey("SANDBOX_CRASH")) {
-      crash(run);
-      return;
-    }
-    update(run, p -> status(p, "Running", PodFactory.running(since), false, null));
-    boolean probe = pod.getSpec().getContainers().get(0).getReadinessProbe() != null;
-    if (env.containsKey("SANDBOX_NOT_READY")) {
-      logs.append(
-          run.namespace,
-          run.name,
-          "sandbox: SANDBOX_NOT_READY is set: the readiness probe keeps failing");
-      return;
-    }
-    scheduler.schedule(
-        () -> {
-          port(pod)
-              .ifPresent(port -> logs.append(run.namespace, run.name, "listening on :" + port));
-          update(run, p -> status(p, "Running", PodFactory.running(since), true, null));
-          later(run.deployment, Duration.ZERO);
-        },
-        probe ? step.toMillis() : 0,
-        TimeUnit.MILLISECONDS);
-  }
-
-  /** The container exits at start, again and again, with a growing back-off. */
-  private void crash(PodRun run) {
-    run.restarts++;
-    String at = Instant.now().toString();
-    logs.append(run.namespace, run.name, "panic: SANDBOX_CRASH is set: exiting at start-up");
-    var last = PodFactory.terminated(1, "Error", "panic: SANDBOX_CRASH is set", at);
-    update(
-        run,
-        p ->
-            status(
-                p,
-                "Running",
-                PodFactory.waiting("CrashLoopBackOff", "back-off restarting failed container"),
-                false,
-                last,
-                run.restarts));
-    long backoff = step.toMillis() * Math.min(8, 1L << Math.min(3, run.restarts));
-    scheduler.schedule(
-        () -> {
-          if (pod(run) != null) {
-            crash(run);
-          }
-        },
-        backoff,
-        TimeUnit.MILLISECONDS);
-  }
-
-  private static Optional<Integer> port(Pod pod) {
-    var ports = pod.getSpec().getContainers().get(0).getPorts();
-    return ports == null || ports.isEmpty()
-        ? Optional.empty()
-        : Optional.of(ports.get(0).getContainerPort());
-  }
-
-  private Pod status(
-      Pod p,
-      String phase,
-      io.fabric8.kubernetes.api.model.ContainerState state,
-      boolean ready,
-      io.fabric8.kubernetes.api.model.ContainerState last) {
-    PodRun run = runs.get(p.getMetadata().getNamespace() + "/" + p.getMetadata().getName());
-    return status(p, phase, state, ready, last, run == null ? 0 : run.restarts);
-  }
-
-  private static Pod status(
-      Pod p,
-      String phase,
-      io.fabric8.kubernetes.api.model.ContainerState state,
-      boolean ready,
-      io.fabric8.kubernetes.api.model.ContainerState last,
-      int restarts) {
-    String ip =
-        p.getStatus() != null && p.getStatus().getPodIP() != null
-            ? p.getStatus().getPodIP()
-            : "Pending".equals(phase) ? null : PodFactory.nextIp();
-    return new PodBuilder(p)
-        .editOrNewStatus()
-        .withPhase(phase)
-        .withPodIP(ip)
-        .withStartTime(
-            p.getStatus() != null && p.getStatus().getStartTime() != null
-                ? p.getStatus().getStartTime()
-                : Instant.now().toString())
-        .withConditions(
-            new PodConditionBuilder()
-                .withType("Ready")
-                .withStatus(ready ? "True" : "False")
-                .build())
-        .withContainerStatuses(PodFactory.status(p, state, ready, restarts, last))
-        .endStatus()
-        .build();
-  }
-
-  private void update(PodRun run, java.util.function.UnaryOperator<Pod> change) {
-    try {
-      client.pods().inNamespace(run.namespace).withName(run.name).editStatus(change);
-      later(run.deployment, Duration.ZERO);
-    } catch (KubernetesClientException e) {
-      LOG.debug("sandbox: pod {} is gone: {}", run.name, e.getMessage());
-    }
-  }
-
-  private Pod pod(PodRun run) {
-    return client.pods().inNamespace(run.namespace).withName(run.name).get();
-  }
-
   private void deletePod(Pod pod) {
-    runs.remove(pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName());
-    logs.remove(pod.getMetadata().getNamespace(), pod.getMetadata().getName());
     client
         .pods()
         .inNamespace(pod.getMetadata().getNamespace())
@@ -528,15 +331,6 @@ final class DeploymentController {
         && p.getStatus().getConditions() != null
         && p.getStatus().getConditions().stream()
             .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
-  }
-
-  private static Map<String, String> env(Pod pod) {
-    Map<String, String> env = new LinkedHashMap<>();
-    List<EnvVar> vars = pod.getSpec().getContainers().get(0).getEnv();
-    if (vars != null) {
-      vars.forEach(v -> env.put(v.getName(), v.getValue()));
-    }
-    return env;
   }
 
   private static long revision(ReplicaSet rs) {

@@ -1,4 +1,4 @@
-package dev.lanes.sandbox;
+package dev.lanes.sandbox.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.lanes.sandbox;
+package dev.lanes.sandbox.kubelet;
 
 import io.fabric8.kubernetes.api.model.Container;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package dev.lanes.sandbox;
+package dev.lanes.sandbox.api;
 
 import io.fabric8.kubernetes.api.model.APIGroup;
 import io.fabric8.kubernetes.api.model.APIGroupBuilder;

@@ -1,7 +1,6 @@
-package dev.lanes.sandbox;
+package dev.lanes.sandbox.kubelet;
 
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -30,7 +29,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -149,31 +147,21 @@ public final class KwokKubelet implements AutoCloseable {
     }
   }
 
-  /** What the sandbox's app pods log (DeploymentController), by the same env triggers. */
+  /**
+   * What the sandbox's app pods log ({@link AppContainer}), up to where kwok's Stages take over.
+   */
   private static void appLog(Container container, Simulation run) {
-    Map<String, String> env =
-        container.getEnv() == null
-            ? Map.of()
-            : container.getEnv().stream()
-                .filter(e -> e.getValue() != null)
-                .collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue, (a, b) -> b));
-    if (env.containsKey("SANDBOX_IMAGE_PULL_ERROR")) {
+    AppContainer app = AppContainer.of(container);
+    if (app.pullFails()) {
       return; // the container never starts
     }
-    run.log("sandbox: started " + container.getImage());
-    run.log(
-        "starting "
-            + env.getOrDefault("APP_NAME", "app")
-            + " "
-            + env.getOrDefault("VERSION", "")
-            + " in lane "
-            + env.getOrDefault("LANE", "?"));
-    if (env.containsKey("SANDBOX_CRASH")) {
-      run.log("panic: SANDBOX_CRASH is set: exiting at start-up");
-    } else if (env.containsKey("SANDBOX_NOT_READY")) {
-      run.log("sandbox: SANDBOX_NOT_READY is set: the readiness probe keeps failing");
-    } else if (container.getPorts() != null && !container.getPorts().isEmpty()) {
-      run.log("listening on :" + container.getPorts().get(0).getContainerPort());
+    app.startLines().forEach(run::log);
+    if (app.crashes()) {
+      run.log(app.crashLine());
+    } else if (app.neverReady()) {
+      run.log(app.notReadyLine());
+    } else {
+      app.listeningLine().ifPresent(run::log);
     }
   }
 

@@ -1,4 +1,4 @@
-package dev.lanes.sandbox;
+package dev.lanes.sandbox.kubelet;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -7,8 +7,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The logs of the sandbox's simulated containers, served by {@link SandboxDispatcher} through the
- * Kubernetes pod log API, as a real kubelet's are. Thread-safe.
+ * The logs of the sandbox's simulated containers: {@link SimulatedKubelet} writes them, the API
+ * server ({@code dev.lanes.sandbox.api.SandboxDispatcher}) serves them through the Kubernetes pod
+ * log API, as a real API server passes a kubelet's on. Thread-safe.
  */
 public final class PodLogStore {
 

@@ -1,5 +1,6 @@
-package dev.lanes.sandbox;
+package dev.lanes.sandbox.api;
 
+import dev.lanes.sandbox.kubelet.PodLogStore;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
@@ -21,10 +22,10 @@ import java.util.regex.Pattern;
 /**
  * fabric8's CRUD dispatcher, plus what a CRUD store cannot answer: discovery and {@code /version}
  * ({@link SandboxDiscovery}), so kubectl works, and pod logs ({@code GET
- * /api/v1/namespaces/{ns}/pods/{pod}/log}), served from the simulated kubelet's {@link PodLogStore}
- * with the query parameters clients use ({@code timestamps}, {@code sinceTime}, {@code
- * sinceSeconds}, {@code tailLines}, {@code limitBytes}). {@code follow} answers what exists so far:
- * clients that follow poll with {@code sinceTime}.
+ * /api/v1/namespaces/{ns}/pods/{pod}/log}), served from the kubelet's {@link PodLogStore} with the
+ * query parameters clients use ({@code timestamps}, {@code sinceTime}, {@code sinceSeconds}, {@code
+ * tailLines}, {@code limitBytes}). {@code follow} answers what exists so far: clients that follow
+ * poll with {@code sinceTime}.
  */
 final class SandboxDispatcher extends KubernetesCrudDispatcher {
 

@@ -1,9 +1,10 @@
-package dev.lanes.sandbox;
+package dev.lanes.sandbox.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import dev.lanes.sandbox.kubelet.PodLogStore;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.Config;
@@ -29,14 +30,16 @@ import org.junit.jupiter.api.Test;
 class WatchCloseTest {
 
   private static final String NS = "prod";
-  private static SandboxCluster sandbox;
+  private static SandboxApiServer server;
+  private static KubernetesClient client;
   private static KubernetesClient impatient;
 
   @BeforeAll
   static void start() {
-    sandbox = SandboxCluster.start(new SandboxCluster.Options(0, null, Duration.ofMillis(30)));
+    server = SandboxApiServer.start(0, new PodLogStore());
+    client = server.newClient();
     Config config =
-        new ConfigBuilder(sandbox.client().getConfiguration())
+        new ConfigBuilder(client.getConfiguration())
             .withRequestTimeout(5_000)
             .withRequestRetryBackoffLimit(0)
             .build();
@@ -46,7 +49,8 @@ class WatchCloseTest {
   @AfterAll
   static void stop() {
     impatient.close();
-    sandbox.close();
+    client.close();
+    server.close();
   }
 
   @Test
@@ -58,8 +62,7 @@ class WatchCloseTest {
             () -> {
               while (writing.get()) {
                 int n = written.incrementAndGet();
-                sandbox
-                    .client()
+                client
                     .configMaps()
                     .inNamespace(NS)
                     .resource(
@@ -86,8 +89,7 @@ class WatchCloseTest {
     for (int i = 0; i < times; i++) {
       AtomicInteger seen = new AtomicInteger();
       Watch watch =
-          sandbox
-              .client()
+          client
               .configMaps()
               .inNamespace(NS)
               .watch(

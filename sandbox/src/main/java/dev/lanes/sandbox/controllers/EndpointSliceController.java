@@ -1,4 +1,4 @@
-package dev.lanes.sandbox;
+package dev.lanes.sandbox.controllers;
 
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;

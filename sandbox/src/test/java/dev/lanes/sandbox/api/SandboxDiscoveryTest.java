@@ -1,9 +1,10 @@
-package dev.lanes.sandbox;
+package dev.lanes.sandbox.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.lanes.sandbox.SandboxCluster;
 import io.fabric8.kubernetes.api.model.APIGroup;
 import io.fabric8.kubernetes.api.model.APIResource;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
