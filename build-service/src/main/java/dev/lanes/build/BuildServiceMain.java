@@ -41,13 +41,7 @@ public final class BuildServiceMain {
     ServiceRuntime runtime = ServiceRuntime.start(SERVICE, service, closer);
     runtime.runWorker(
         new BuildServiceVerticle(
-            config,
-            service.db(),
-            runtime.kube(),
-            runtime.messaging(),
-            BuildServiceVerticle.Tuning.DEFAULT,
-            runtime.leadership(),
-            runtime.registry()),
+            config, runtime.workerDeps(service.db()), BuildServiceVerticle.Tuning.DEFAULT),
         http);
     return () -> {};
   }

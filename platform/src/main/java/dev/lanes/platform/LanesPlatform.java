@@ -5,6 +5,8 @@ import dev.lanes.common.config.ConfigException;
 import dev.lanes.common.db.Database;
 import dev.lanes.common.db.DbConfig;
 import dev.lanes.common.db.Migrations;
+import dev.lanes.common.leader.Leadership;
+import dev.lanes.common.worker.WorkerDeps;
 import dev.lanes.common.k8s.KubeClients;
 import dev.lanes.common.k8s.KubeConfig;
 import dev.lanes.common.messaging.DeadLetters;
@@ -187,12 +189,9 @@ public final class LanesPlatform implements AutoCloseable {
           .deployVerticle(
               new BuildServiceVerticle(
                   config.build().withAllowLocalGit(localGit),
-                  db,
-                  r.kubeOf("build-service"),
-                  messaging,
-                  BuildServiceVerticle.Tuning.DEFAULT,
-                  dev.lanes.common.leader.Leadership.solo(),
-                  r.vertx.registry()))
+                  new WorkerDeps(
+                      db, r.kubeOf("build-service"), messaging, Leadership.solo(), r.vertx.registry()),
+                  BuildServiceVerticle.Tuning.DEFAULT))
           .await(60, TimeUnit.SECONDS);
       ReleaseServiceVerticle.Tuning releaseTuning =
           sandbox
@@ -202,12 +201,13 @@ public final class LanesPlatform implements AutoCloseable {
           .deployVerticle(
               new ReleaseServiceVerticle(
                   config.release().withSecretKey(gatewayConfig.secretKey()),
-                  db,
-                  r.kubeOf("release-service"),
-                  messaging,
-                  releaseTuning,
-                  dev.lanes.common.leader.Leadership.solo(),
-                  r.vertx.registry()))
+                  new WorkerDeps(
+                      db,
+                      r.kubeOf("release-service"),
+                      messaging,
+                      Leadership.solo(),
+                      r.vertx.registry()),
+                  releaseTuning))
           .await(60, TimeUnit.SECONDS);
       // last: commands find their consumers registered
       vertx

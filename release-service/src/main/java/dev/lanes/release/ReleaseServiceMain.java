@@ -45,13 +45,7 @@ public final class ReleaseServiceMain {
     ServiceRuntime runtime = ServiceRuntime.start(SERVICE, service, closer);
     runtime.runWorker(
         new ReleaseServiceVerticle(
-            config,
-            service.db(),
-            runtime.kube(),
-            runtime.messaging(),
-            ReleaseServiceVerticle.Tuning.DEFAULT,
-            runtime.leadership(),
-            runtime.registry()),
+            config, runtime.workerDeps(service.db()), ReleaseServiceVerticle.Tuning.DEFAULT),
         http);
     return () -> {};
   }

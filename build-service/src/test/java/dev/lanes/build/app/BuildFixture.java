@@ -3,6 +3,7 @@ package dev.lanes.build.app;
 import dev.lanes.build.intake.BuildIntakeStore;
 import dev.lanes.build.internal.BuildDispatcher;
 import dev.lanes.common.builds.BuildQueries;
+import dev.lanes.common.worker.WorkerDeps;
 import dev.lanes.common.config.ConfigReader;
 import dev.lanes.common.db.Database;
 import dev.lanes.common.db.DbConfig;
@@ -114,7 +115,8 @@ final class BuildFixture implements AutoCloseable {
     stopService();
     serviceDeployment =
         await(
-            vertx.deployVerticle(new BuildServiceVerticle(config, db, client, messaging, tuning)));
+            vertx.deployVerticle(new BuildServiceVerticle(
+                    config, WorkerDeps.solo(db, client, messaging), tuning)));
   }
 
   void stopService() {

@@ -140,4 +140,9 @@ public record ServiceRuntime(
   public LeaseLeadership leadership() {
     return new LeaseLeadership(kube, env.leader(), "lanes-" + service);
   }
+
+  /** What a worker service (build-service, release-service) of this process runs on. */
+  public dev.lanes.common.worker.WorkerDeps workerDeps(dev.lanes.common.db.DbConfig db) {
+    return new dev.lanes.common.worker.WorkerDeps(db, kube, messaging(), leadership(), registry());
+  }
 }

@@ -1,19 +1,16 @@
 package dev.lanes.release.app;
 
-import dev.lanes.common.concurrent.Blocking;
 import dev.lanes.common.crypto.SecretBox;
-import dev.lanes.common.db.Database;
-import dev.lanes.common.db.DbConfig;
+import dev.lanes.common.domain.ReleaseStatus;
 import dev.lanes.common.k8s.ContextEventHandler;
 import dev.lanes.common.k8s.LaneLabels;
 import dev.lanes.common.leader.Leadership;
 import dev.lanes.common.messaging.Channels;
-import dev.lanes.common.messaging.Messaging;
-import dev.lanes.common.messaging.ProcessedMessages;
-import dev.lanes.common.messaging.Subscription;
 import dev.lanes.common.metrics.OutcomeTimers;
 import dev.lanes.common.metrics.StatusGauges;
 import dev.lanes.common.releases.ReleaseMessages;
+import dev.lanes.common.worker.WorkerDeps;
+import dev.lanes.common.worker.WorkerVerticle;
 import dev.lanes.release.intake.LaneLifecycle;
 import dev.lanes.release.intake.ReleaseIntakeResponder;
 import dev.lanes.release.intake.ReleaseIntakeStore;
@@ -24,18 +21,15 @@ import dev.lanes.release.k8s.DeploymentSpec;
 import dev.lanes.release.k8s.ReleaseObjects;
 import dev.lanes.release.k8s.ServiceSpec;
 import dev.lanes.release.store.ReleaseTransitions;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.VerticleBase;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,10 +37,9 @@ import org.slf4j.LoggerFactory;
  * release-service: applies a Deployment and Services per lane from release commands, follows
  * rollouts to {@code deployed} or {@code failed}, undeploys, and deletes lanes whose time is up.
  */
-public final class ReleaseServiceVerticle extends VerticleBase {
+public final class ReleaseServiceVerticle extends WorkerVerticle {
 
   public static final String CONSUMER_GROUP = "release-service";
-  private static final Duration COUNT_EVERY = Duration.ofSeconds(5);
   private static final Logger LOG = LoggerFactory.getLogger(ReleaseServiceVerticle.class);
 
   /** How often the service looks again; tests make it faster. */
@@ -61,83 +54,30 @@ public final class ReleaseServiceVerticle extends VerticleBase {
   }
 
   private final ReleaseServiceConfig config;
-  private final DbConfig dbConfig;
-  private final KubernetesClient kube;
-  private final Messaging messaging;
   private final Tuning tuning;
-  private final Leadership leadership;
-  private final MeterRegistry registry;
-  private long countsTimer = -1;
   private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
-  private Database db;
-  private ProcessedMessages processed;
-  private Blocking blocking;
-  private Subscription commands;
-  private Subscription requests;
 
-  public ReleaseServiceVerticle(
-      ReleaseServiceConfig config, DbConfig db, KubernetesClient kube, Messaging messaging) {
-    this(config, db, kube, messaging, Tuning.DEFAULT);
+  public ReleaseServiceVerticle(ReleaseServiceConfig config, WorkerDeps deps) {
+    this(config, deps, Tuning.DEFAULT);
   }
 
-  public ReleaseServiceVerticle(
-      ReleaseServiceConfig config,
-      DbConfig db,
-      KubernetesClient kube,
-      Messaging messaging,
-      Tuning tuning) {
-    this(config, db, kube, messaging, tuning, Leadership.solo());
-  }
-
-  /**
-   * @param leadership decides which replica follows rollouts and expires lanes; every replica
-   *     consumes release commands
-   */
-  public ReleaseServiceVerticle(
-      ReleaseServiceConfig config,
-      DbConfig db,
-      KubernetesClient kube,
-      Messaging messaging,
-      Tuning tuning,
-      Leadership leadership) {
-    this(config, db, kube, messaging, tuning, leadership, new SimpleMeterRegistry());
-  }
-
-  /**
-   * @param registry where the service's metrics go: the process's {@code /metrics}
-   */
-  public ReleaseServiceVerticle(
-      ReleaseServiceConfig config,
-      DbConfig db,
-      KubernetesClient kube,
-      Messaging messaging,
-      Tuning tuning,
-      Leadership leadership,
-      MeterRegistry registry) {
-    this.registry = registry;
+  public ReleaseServiceVerticle(ReleaseServiceConfig config, WorkerDeps deps, Tuning tuning) {
+    super(CONSUMER_GROUP, "lanes-release-io", deps);
     this.config = config;
-    this.dbConfig = db;
-    this.kube = kube;
-    this.messaging = messaging;
     this.tuning = tuning;
-    this.leadership = leadership;
   }
 
   @Override
-  public Future<?> start() {
-    db = Database.create(vertx, dbConfig, 4, "release-service");
-    // a command redelivered (Kafka delivers at least once) is handled once
-    processed = ProcessedMessages.of(db);
-    blocking = new Blocking(vertx, "lanes-release-io", 8);
+  protected Future<Supplier<Leadership.Duty>> startWork() {
     ReleaseTransitions transitions =
         new ReleaseTransitions(
             db,
             new OutcomeTimers(
-                registry,
+                deps.registry(),
                 "lanes.release.duration",
                 "From a revision's request until it is deployed or its rollout failed"));
     countStatuses(transitions);
-    ReleaseObjects objects = new ReleaseObjects(kube, config.namespace(), blocking);
+    ReleaseObjects objects = new ReleaseObjects(deps.kube(), config.namespace(), blocking);
     LaneLifecycle lanes = new LaneLifecycle(db, ReleaseMessages.RELEASE_SERVICE);
     // what the API asks for is recorded as from the API, as when the gateway wrote it itself
     LaneLifecycle intakeLanes = new LaneLifecycle(db, ReleaseMessages.GATEWAY);
@@ -166,23 +106,18 @@ public final class ReleaseServiceVerticle extends VerticleBase {
     Future<Void> reapplied =
         tuning.reapplyOnStart() ? applier.reapplyAll() : Future.succeededFuture();
     return reapplied
+        .compose(v -> consumeCommands(Channels.RELEASE_COMMANDS, applier::handle))
         .compose(
-            v ->
-                messaging.consume(
-                    Channels.RELEASE_COMMANDS,
-                    CONSUMER_GROUP,
-                    processed.once(CONSUMER_GROUP, applier::handle)))
-        .onSuccess(s -> commands = s)
-        .compose(
-            s -> ReleaseIntakeResponder.start(messaging, new ReleaseIntakeStore(db), intakeLanes))
-        .onSuccess(s -> requests = s)
-        .onSuccess(s -> leadership.lead(context, () -> reconcile(tracker[0], lanes, context)))
-        .onSuccess(
             s ->
-                LOG.info(
-                    "release-service started: namespace {}, rollout timeout {}",
-                    config.namespace(),
-                    config.timeout()));
+                consume(
+                    ReleaseIntakeResponder.start(
+                        deps.messaging(), new ReleaseIntakeStore(db), intakeLanes)))
+        .map(s -> () -> reconcile(tracker[0], lanes, context));
+  }
+
+  @Override
+  protected String describe() {
+    return "namespace " + config.namespace() + ", rollout timeout " + config.timeout();
   }
 
   /**
@@ -191,27 +126,21 @@ public final class ReleaseServiceVerticle extends VerticleBase {
    */
   private Leadership.Duty reconcile(RolloutTracker tracker, LaneLifecycle lanes, Context context) {
     watch(tracker, context);
-    tracker.reconcileAll().onFailure(ReleaseServiceVerticle::warn);
-    long reconcile =
-        vertx.setPeriodic(
-            tuning.reconcileEvery().toMillis(),
-            id -> tracker.reconcileAll().onFailure(ReleaseServiceVerticle::warn));
-    sweep(lanes);
-    long sweep = vertx.setPeriodic(tuning.laneSweepEvery().toMillis(), id -> sweep(lanes));
-    long prune =
-        processed.prunePeriodically(vertx, Duration.ofHours(1), ProcessedMessages.RETENTION);
-    return () -> {
-      vertx.cancelTimer(reconcile);
-      vertx.cancelTimer(sweep);
-      vertx.cancelTimer(prune);
-      informers.forEach(SharedIndexInformer::close);
-      informers.clear();
-    };
+    Leadership.Duty sweeping =
+        reconcilingEvery(tuning.laneSweepEvery(), () -> sweep(lanes), () -> {});
+    return reconcilingEvery(
+        tuning.reconcileEvery(),
+        tracker::reconcileAll,
+        () -> {
+          sweeping.stop();
+          closeInformers();
+        });
   }
 
   private void watch(RolloutTracker tracker, Context context) {
     var deployments =
-        kube.apps()
+        deps.kube()
+            .apps()
             .deployments()
             .inNamespace(config.namespace())
             .withLabel(LaneLabels.MANAGED_BY, LaneLabels.MANAGER)
@@ -219,7 +148,8 @@ public final class ReleaseServiceVerticle extends VerticleBase {
     deployments.addEventHandler(
         new ContextEventHandler<>(context, tracker::onDeployment, tracker::onDeploymentDeleted));
     var pods =
-        kube.pods()
+        deps.kube()
+            .pods()
             .inNamespace(config.namespace())
             .withLabel(LaneLabels.MANAGED_BY, LaneLabels.MANAGER)
             .runnableInformer(0);
@@ -231,57 +161,34 @@ public final class ReleaseServiceVerticle extends VerticleBase {
     pods.start();
   }
 
-  private static void warn(Throwable e) {
-    LOG.warn("handling a cluster change: {}", e.toString());
-  }
-
   /** Deletes lanes whose time is up, and lanes being deleted whose releases are all gone. */
-  private void sweep(LaneLifecycle lanes) {
-    lanes
+  private static Future<Void> sweep(LaneLifecycle lanes) {
+    return lanes
         .expire()
         .onSuccess(names -> names.forEach(n -> LOG.info("lane {} expired: deleting it", n)))
-        .compose(v -> lanes.finish())
-        .onFailure(ReleaseServiceVerticle::warn);
+        .compose(v -> lanes.finish());
   }
 
-  /**
-   * Keeps the status gauges current: every replica counts (the same numbers), every {@link
-   * #COUNT_EVERY}.
-   */
+  private void closeInformers() {
+    informers.forEach(SharedIndexInformer::close);
+    informers.clear();
+  }
+
   private void countStatuses(ReleaseTransitions transitions) {
     StatusGauges gauges =
-        new StatusGauges(
-            registry,
+        countStatuses(
             "lanes.releases",
             "Releases by status",
-            StatusGauges.names(dev.lanes.common.domain.ReleaseStatus.values()));
+            ReleaseStatus.values(),
+            transitions::countByStatus);
     Gauge.builder("lanes.rollouts.in.progress", () -> gauges.get("progressing"))
         .description("Releases whose rollout is under way")
-        .register(registry);
-    transitions.countByStatus().onSuccess(gauges::update);
-    countsTimer =
-        vertx.setPeriodic(
-            COUNT_EVERY.toMillis(), id -> transitions.countByStatus().onSuccess(gauges::update));
+        .register(deps.registry());
   }
 
   @Override
-  public Future<?> stop() {
-    if (countsTimer >= 0) {
-      vertx.cancelTimer(countsTimer);
-    }
-    Future<Void> unsubscribed =
-        Future.all(
-                commands == null ? Future.succeededFuture() : commands.cancel(),
-                requests == null ? Future.succeededFuture() : requests.cancel())
-            .mapEmpty();
-    return leadership
-        .close()
-        .eventually(() -> unsubscribed)
-        .eventually(
-            () -> {
-              informers.forEach(SharedIndexInformer::close);
-              return blocking == null ? Future.succeededFuture() : blocking.close();
-            })
-        .eventually(() -> db == null ? Future.succeededFuture() : db.close());
+  protected Future<Void> stopWork() {
+    closeInformers();
+    return Future.succeededFuture();
   }
 }

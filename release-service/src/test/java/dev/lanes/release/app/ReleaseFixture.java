@@ -1,5 +1,6 @@
 package dev.lanes.release.app;
 
+import dev.lanes.common.worker.WorkerDeps;
 import dev.lanes.common.config.ConfigReader;
 import dev.lanes.common.config.Secret;
 import dev.lanes.common.crypto.SealedEnvs;
@@ -100,7 +101,8 @@ final class ReleaseFixture implements AutoCloseable {
     deployment =
         await(
             vertx.deployVerticle(
-                new ReleaseServiceVerticle(config(env), db, kube, messaging, FAST)));
+                new ReleaseServiceVerticle(
+                    config(env), WorkerDeps.solo(db, kube, messaging), FAST)));
   }
 
   void stopService() {
