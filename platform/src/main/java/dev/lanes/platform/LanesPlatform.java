@@ -5,10 +5,9 @@ import dev.lanes.common.config.ConfigException;
 import dev.lanes.common.db.Database;
 import dev.lanes.common.db.DbConfig;
 import dev.lanes.common.db.Migrations;
-import dev.lanes.common.leader.Leadership;
-import dev.lanes.common.worker.WorkerDeps;
 import dev.lanes.common.k8s.KubeClients;
 import dev.lanes.common.k8s.KubeConfig;
+import dev.lanes.common.leader.Leadership;
 import dev.lanes.common.messaging.DeadLetters;
 import dev.lanes.common.messaging.Messaging;
 import dev.lanes.common.messaging.PgDeadLetters;
@@ -17,6 +16,7 @@ import dev.lanes.common.messaging.eventbus.EventBusMessaging;
 import dev.lanes.common.metrics.LanesVertx;
 import dev.lanes.common.outbox.OutboxRelay;
 import dev.lanes.common.outbox.OutboxRelayVerticle;
+import dev.lanes.common.worker.WorkerDeps;
 import dev.lanes.gateway.app.Gateway;
 import dev.lanes.gateway.app.GatewayConfig;
 import dev.lanes.registry.app.RegistryServiceVerticle;
@@ -190,7 +190,11 @@ public final class LanesPlatform implements AutoCloseable {
               new BuildServiceVerticle(
                   config.build().withAllowLocalGit(localGit),
                   new WorkerDeps(
-                      db, r.kubeOf("build-service"), messaging, Leadership.solo(), r.vertx.registry()),
+                      db,
+                      r.kubeOf("build-service"),
+                      messaging,
+                      Leadership.solo(),
+                      r.vertx.registry()),
                   BuildServiceVerticle.Tuning.DEFAULT))
           .await(60, TimeUnit.SECONDS);
       ReleaseServiceVerticle.Tuning releaseTuning =

@@ -99,9 +99,7 @@ public final class BuildServiceVerticle extends WorkerVerticle {
     Context context = vertx.getOrCreateContext();
     return consumeCommands(Channels.BUILD_COMMANDS, pipeline::handle)
         .compose(
-            s ->
-                consume(
-                    BuildIntakeResponder.start(deps.messaging(), new BuildIntakeStore(db))))
+            s -> consume(BuildIntakeResponder.start(deps.messaging(), new BuildIntakeStore(db))))
         .map(
             s -> {
               dispatcher.kick();
@@ -122,7 +120,8 @@ public final class BuildServiceVerticle extends WorkerVerticle {
   private Leadership.Duty reconcile(
       BuildJobs jobs, JobStatusReconciler reconciler, Context context) {
     watch(jobs, reconciler, context);
-    return reconcilingEvery(tuning.reconcileEvery(), reconciler::reconcileAll, this::closeInformers);
+    return reconcilingEvery(
+        tuning.reconcileEvery(), reconciler::reconcileAll, this::closeInformers);
   }
 
   private void watch(BuildJobs jobs, JobStatusReconciler reconciler, Context context) {

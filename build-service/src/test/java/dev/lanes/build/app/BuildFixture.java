@@ -3,7 +3,6 @@ package dev.lanes.build.app;
 import dev.lanes.build.intake.BuildIntakeStore;
 import dev.lanes.build.internal.BuildDispatcher;
 import dev.lanes.common.builds.BuildQueries;
-import dev.lanes.common.worker.WorkerDeps;
 import dev.lanes.common.config.ConfigReader;
 import dev.lanes.common.db.Database;
 import dev.lanes.common.db.DbConfig;
@@ -18,6 +17,7 @@ import dev.lanes.common.messaging.RetryPolicy;
 import dev.lanes.common.messaging.eventbus.EventBusMessaging;
 import dev.lanes.common.outbox.OutboxRelay;
 import dev.lanes.common.outbox.OutboxRelayVerticle;
+import dev.lanes.common.worker.WorkerDeps;
 import dev.lanes.sandbox.SandboxCluster;
 import dev.lanes.testkit.TestPostgres;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -115,8 +115,8 @@ final class BuildFixture implements AutoCloseable {
     stopService();
     serviceDeployment =
         await(
-            vertx.deployVerticle(new BuildServiceVerticle(
-                    config, WorkerDeps.solo(db, client, messaging), tuning)));
+            vertx.deployVerticle(
+                new BuildServiceVerticle(config, WorkerDeps.solo(db, client, messaging), tuning)));
   }
 
   void stopService() {

@@ -19,10 +19,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * How a worker service starts and stops, shared by build-service and release-service: one
- * database pool, the ids of handled commands, a worker pool for the cluster's blocking calls, its
- * consumers, its timers and its leader's duty; a subclass builds its own parts in {@link
- * #startWork} and only says what to consume, what to count and what the leader does.
+ * How a worker service starts and stops, shared by build-service and release-service: one database
+ * pool, the ids of handled commands, a worker pool for the cluster's blocking calls, its consumers,
+ * its timers and its leader's duty; a subclass builds its own parts in {@link #startWork} and only
+ * says what to consume, what to count and what the leader does.
  *
  * <p>Stopping undoes it all in reverse: timers, the leader's duty, the consumers (so no command is
  * taken that cannot finish), {@link #stopWork}, then the worker pool and the database.

@@ -36,15 +36,15 @@ class WorkerVerticleTest {
   DbConfig db;
 
   /** A worker that counts: commands handled, leader's rounds, ticks, whether its duty stopped. */
-  final class CountingWorker extends WorkerVerticle {
+  static final class CountingWorker extends WorkerVerticle {
     final AtomicInteger handled = new AtomicInteger();
     final AtomicInteger rounds = new AtomicInteger();
     final AtomicInteger ticks = new AtomicInteger();
     final AtomicBoolean dutyStopped = new AtomicBoolean();
     final AtomicBoolean workStopped = new AtomicBoolean();
 
-    CountingWorker() {
-      super("test-service", "lanes-test-io", new WorkerDeps(db, null, messaging, Leadership.solo(), registry));
+    CountingWorker(WorkerDeps deps) {
+      super("test-service", "lanes-test-io", deps);
     }
 
     @Override
@@ -100,13 +100,17 @@ class WorkerVerticleTest {
     vertx.close().await(WAIT.toSeconds(), TimeUnit.SECONDS);
   }
 
+  WorkerDeps deps() {
+    return new WorkerDeps(db, null, messaging, Leadership.solo(), registry);
+  }
+
   static Message command(String id) {
     return Message.of("dev.lanes.test.step", "/lanes/test", id, "web", new JsonObject());
   }
 
   @Test
   void aStartedWorkerHandlesEachCommandOnceLeadsAndCounts() throws Exception {
-    CountingWorker worker = new CountingWorker();
+    CountingWorker worker = new CountingWorker(deps());
     vertx.deployVerticle(worker).await(WAIT.toSeconds(), TimeUnit.SECONDS);
     Message once = command("c-1");
 
@@ -122,7 +126,7 @@ class WorkerVerticleTest {
 
   @Test
   void stoppingUndoesItAll() throws Exception {
-    CountingWorker worker = new CountingWorker();
+    CountingWorker worker = new CountingWorker(deps());
     String id = vertx.deployVerticle(worker).await(WAIT.toSeconds(), TimeUnit.SECONDS);
     await().atMost(WAIT).until(() -> worker.rounds.get() >= 1);
 
@@ -131,14 +135,15 @@ class WorkerVerticleTest {
     assertThat(worker.dutyStopped).isTrue();
     assertThat(worker.workStopped).isTrue();
     assertThatThrownBy(
-            () -> messaging.send(COMMANDS, command("c-2")).await(WAIT.toSeconds(), TimeUnit.SECONDS))
+            () ->
+                messaging.send(COMMANDS, command("c-2")).await(WAIT.toSeconds(), TimeUnit.SECONDS))
         .as("nobody consumes the commands any more")
         .isNotNull();
     int rounds = worker.rounds.get();
     int ticks = worker.ticks.get();
     // a clock to read: while a second worker ticks three times, a timer of the first left running
     // would have ticked too
-    CountingWorker clock = new CountingWorker();
+    CountingWorker clock = new CountingWorker(deps());
     vertx.deployVerticle(clock).await(WAIT.toSeconds(), TimeUnit.SECONDS);
     await().atMost(WAIT).until(() -> clock.ticks.get() >= 3 && clock.rounds.get() >= 3);
     assertThat(worker.rounds.get()).isEqualTo(rounds);

@@ -166,7 +166,8 @@ public final class ReleaseServiceVerticle extends WorkerVerticle {
     return lanes
         .expire()
         .onSuccess(names -> names.forEach(n -> LOG.info("lane {} expired: deleting it", n)))
-        .compose(v -> lanes.finish());
+        .compose(v -> lanes.finish())
+        .mapEmpty();
   }
 
   private void closeInformers() {

@@ -1,6 +1,5 @@
 package dev.lanes.release.app;
 
-import dev.lanes.common.worker.WorkerDeps;
 import dev.lanes.common.config.ConfigReader;
 import dev.lanes.common.config.Secret;
 import dev.lanes.common.crypto.SealedEnvs;
@@ -18,6 +17,7 @@ import dev.lanes.common.outbox.OutboxRelay;
 import dev.lanes.common.outbox.OutboxRelayVerticle;
 import dev.lanes.common.releases.ReleaseQueries;
 import dev.lanes.common.releases.ReleaseRequest;
+import dev.lanes.common.worker.WorkerDeps;
 import dev.lanes.release.intake.LaneLifecycle;
 import dev.lanes.release.intake.ReleaseIntakeStore;
 import dev.lanes.sandbox.SandboxCluster;
