@@ -1,11 +1,11 @@
 package dev.lanes.bench;
 
-import dev.lanes.build.BuildServiceMain;
+import dev.lanes.builds.BuildServiceMain;
 import dev.lanes.common.app.ServiceProcess;
 import dev.lanes.common.crypto.SecretBox;
 import dev.lanes.gateway.GatewayMain;
 import dev.lanes.platform.EmbeddedDatabase;
-import dev.lanes.release.ReleaseServiceMain;
+import dev.lanes.releases.ReleaseServiceMain;
 import dev.lanes.sandbox.SandboxCluster;
 import dev.lanes.sandbox.kafka.StandaloneKafka;
 import java.io.IOException;

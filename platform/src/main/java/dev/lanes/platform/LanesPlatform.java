@@ -1,6 +1,6 @@
 package dev.lanes.platform;
 
-import dev.lanes.build.app.BuildServiceVerticle;
+import dev.lanes.builds.app.BuildServiceVerticle;
 import dev.lanes.common.config.ConfigException;
 import dev.lanes.common.db.Database;
 import dev.lanes.common.db.DbConfig;
@@ -20,7 +20,7 @@ import dev.lanes.common.worker.WorkerDeps;
 import dev.lanes.gateway.app.Gateway;
 import dev.lanes.gateway.app.GatewayConfig;
 import dev.lanes.registry.app.RegistryServiceVerticle;
-import dev.lanes.release.app.ReleaseServiceVerticle;
+import dev.lanes.releases.app.ReleaseServiceVerticle;
 import dev.lanes.sandbox.SandboxCluster;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.vertx.core.Vertx;

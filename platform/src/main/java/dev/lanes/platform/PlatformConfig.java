@@ -1,6 +1,6 @@
 package dev.lanes.platform;
 
-import dev.lanes.build.app.BuildServiceConfig;
+import dev.lanes.builds.app.BuildServiceConfig;
 import dev.lanes.common.builds.BuildKeys;
 import dev.lanes.common.config.ConfigKey;
 import dev.lanes.common.config.ConfigParsers;
@@ -10,7 +10,7 @@ import dev.lanes.common.db.DbConfig;
 import dev.lanes.common.k8s.KubeConfig;
 import dev.lanes.gateway.app.GatewayConfig;
 import dev.lanes.registry.app.RegistryServiceConfig;
-import dev.lanes.release.app.ReleaseServiceConfig;
+import dev.lanes.releases.app.ReleaseServiceConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

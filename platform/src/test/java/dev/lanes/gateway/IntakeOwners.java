@@ -1,14 +1,14 @@
 package dev.lanes.gateway;
 
-import dev.lanes.build.intake.BuildIntakeResponder;
-import dev.lanes.build.intake.BuildIntakeStore;
+import dev.lanes.builds.intake.BuildIntakeResponder;
+import dev.lanes.builds.intake.BuildIntakeStore;
 import dev.lanes.common.db.Database;
 import dev.lanes.common.db.DbConfig;
 import dev.lanes.common.messaging.Messaging;
 import dev.lanes.common.releases.ReleaseMessages;
-import dev.lanes.release.intake.LaneLifecycle;
-import dev.lanes.release.intake.ReleaseIntakeResponder;
-import dev.lanes.release.intake.ReleaseIntakeStore;
+import dev.lanes.releases.intake.LaneLifecycle;
+import dev.lanes.releases.intake.ReleaseIntakeResponder;
+import dev.lanes.releases.intake.ReleaseIntakeStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.Map;

@@ -41,8 +41,8 @@ class ModuleBoundariesTest {
           .dependOnClassesThat()
           .resideInAnyPackage(
               "dev.lanes.gateway..",
-              "dev.lanes.build..",
-              "dev.lanes.release..",
+              "dev.lanes.builds..",
+              "dev.lanes.releases..",
               "dev.lanes.registry..",
               "dev.lanes.platform..",
               "dev.lanes.sandbox..");
@@ -51,11 +51,11 @@ class ModuleBoundariesTest {
   static final ArchRule buildServiceDependsOnNoOtherService =
       noClasses()
           .that()
-          .resideInAPackage("dev.lanes.build..")
+          .resideInAPackage("dev.lanes.builds..")
           .should()
           .dependOnClassesThat()
           .resideInAnyPackage(
-              "dev.lanes.release..",
+              "dev.lanes.releases..",
               "dev.lanes.registry..",
               "dev.lanes.gateway..",
               "dev.lanes.platform..");
@@ -64,11 +64,11 @@ class ModuleBoundariesTest {
   static final ArchRule releaseServiceDependsOnNoOtherService =
       noClasses()
           .that()
-          .resideInAPackage("dev.lanes.release..")
+          .resideInAPackage("dev.lanes.releases..")
           .should()
           .dependOnClassesThat()
           .resideInAnyPackage(
-              "dev.lanes.build..",
+              "dev.lanes.builds..",
               "dev.lanes.registry..",
               "dev.lanes.gateway..",
               "dev.lanes.platform..");
@@ -81,8 +81,8 @@ class ModuleBoundariesTest {
           .should()
           .dependOnClassesThat()
           .resideInAnyPackage(
-              "dev.lanes.build..",
-              "dev.lanes.release..",
+              "dev.lanes.builds..",
+              "dev.lanes.releases..",
               "dev.lanes.gateway..",
               "dev.lanes.platform..");
 
@@ -94,8 +94,8 @@ class ModuleBoundariesTest {
           .should()
           .dependOnClassesThat()
           .resideInAnyPackage(
-              "dev.lanes.build..",
-              "dev.lanes.release..",
+              "dev.lanes.builds..",
+              "dev.lanes.releases..",
               "dev.lanes.registry..",
               "dev.lanes.platform..");
 
@@ -114,8 +114,8 @@ class ModuleBoundariesTest {
           .that()
           .resideInAnyPackage(
               "dev.lanes.gateway..",
-              "dev.lanes.build..",
-              "dev.lanes.release..",
+              "dev.lanes.builds..",
+              "dev.lanes.releases..",
               "dev.lanes.registry..")
           .should()
           .dependOnClassesThat()
@@ -130,4 +130,15 @@ class ModuleBoundariesTest {
           .should()
           .dependOnClassesThat()
           .resideInAPackage("dev.lanes.sandbox..");
+
+  /**
+   * Source under a directory that tools take for build output ({@code build/}, {@code target/},
+   * {@code out/}, {@code bin/}, {@code dist/}) is dropped by common ignore patterns: no package is
+   * named so.
+   */
+  @ArchTest
+  static final ArchRule noPackageIsNamedLikeBuildOutput =
+      noClasses()
+          .should()
+          .resideInAnyPackage("..build..", "..target..", "..out..", "..bin..", "..dist..");
 }

@@ -6,7 +6,7 @@ import dev.lanes.common.config.ConfigReader;
 import dev.lanes.common.domain.App;
 import dev.lanes.common.domain.Resources;
 import dev.lanes.platform.deploy.Manifests.Rendered;
-import dev.lanes.release.app.ReleaseServiceConfig;
+import dev.lanes.releases.app.ReleaseServiceConfig;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.nio.file.Files;

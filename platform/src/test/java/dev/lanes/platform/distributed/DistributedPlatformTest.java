@@ -3,13 +3,13 @@ package dev.lanes.platform.distributed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.lanes.build.BuildServiceMain;
+import dev.lanes.builds.BuildServiceMain;
 import dev.lanes.common.app.ServiceProcess;
 import dev.lanes.common.crypto.SecretBox;
 import dev.lanes.gateway.GatewayMain;
 import dev.lanes.platform.EmbeddedDatabase;
 import dev.lanes.registry.RegistryServiceMain;
-import dev.lanes.release.ReleaseServiceMain;
+import dev.lanes.releases.ReleaseServiceMain;
 import dev.lanes.sandbox.SandboxCluster;
 import dev.lanes.sandbox.kafka.StandaloneKafka;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;

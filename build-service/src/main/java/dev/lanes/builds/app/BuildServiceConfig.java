@@ -1,0 +1,158 @@
+package dev.lanes.builds.app;
+
+import dev.lanes.common.builds.BuildKeys;
+import dev.lanes.common.config.ConfigKey;
+import dev.lanes.common.config.ConfigParsers;
+import dev.lanes.common.config.ConfigReader;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Configuration of build-service, read once from the environment (the seed's variable names where
+ * it had them).
+ *
+ * @param kanikoImage the Kaniko executor image; pin it by digest in production
+ * @param cacheRepo where Kaniko keeps its layer cache, or {@code null} to build without cache
+ */
+public record BuildServiceConfig(
+    String namespace,
+    String kanikoImage,
+    String cacheRepo,
+    String httpProxy,
+    String noProxy,
+    List<String> registryMirrors,
+    List<String> insecureRegistries,
+    String registrySecret,
+    Duration timeout,
+    int concurrency,
+    Duration jobTtl,
+    BuildResources resources,
+    Duration gitTimeout,
+    boolean allowLocalGit) {
+
+  /** Requests and limits of a build pod's container. */
+  public record BuildResources(
+      String cpuRequest, String memoryRequest, String cpuLimit, String memoryLimit) {}
+
+  public static final ConfigKey<String> BUILD_NAMESPACE = BuildKeys.BUILD_NAMESPACE;
+  public static final ConfigKey<String> KANIKO_IMAGE =
+      ConfigKey.string(
+          "KANIKO_IMAGE",
+          "gcr.io/kaniko-project/executor:v1.23.2",
+          "Kaniko executor image. Pin it by digest (image@sha256:...) in production.");
+  public static final ConfigKey<String> KANIKO_CACHE_REPO =
+      ConfigKey.string(
+          "KANIKO_CACHE_REPO", null, "Repository for Kaniko's layer cache; unset disables it.");
+  public static final ConfigKey<String> BUILD_HTTP_PROXY =
+      ConfigKey.string(
+          "BUILD_HTTP_PROXY", null, "HTTP(S)_PROXY of build pods (fetching sources and bases).");
+  public static final ConfigKey<String> BUILD_NO_PROXY =
+      ConfigKey.string("BUILD_NO_PROXY", null, "NO_PROXY of build pods.");
+  public static final ConfigKey<List<String>> REGISTRY_MIRRORS =
+      ConfigKey.of(
+          "REGISTRY_MIRRORS",
+          "",
+          ConfigParsers::list,
+          "Comma-separated Docker Hub mirrors, one --registry-mirror each.");
+  public static final ConfigKey<List<String>> INSECURE_REGISTRIES =
+      ConfigKey.of(
+          "INSECURE_REGISTRIES",
+          "",
+          ConfigParsers::list,
+          "Comma-separated registries reached over plain HTTP or without TLS verification.");
+  public static final ConfigKey<String> REGISTRY_SECRET =
+      ConfigKey.string(
+          "REGISTRY_SECRET",
+          "harbor-secret",
+          "Secret with the registry's .dockerconfigjson, mounted at /kaniko/.docker.");
+  public static final ConfigKey<Duration> BUILD_TIMEOUT =
+      ConfigKey.of("BUILD_TIMEOUT", "30m", ConfigParsers::duration, "Deadline of one build Job.");
+  public static final ConfigKey<Integer> BUILD_CONCURRENCY =
+      ConfigKey.integer(
+          "BUILD_CONCURRENCY", 4, 1, 256, "Build Jobs running at once; the rest wait, queued.");
+
+  public static final ConfigKey<Duration> BUILD_JOB_TTL =
+      ConfigKey.of(
+          "BUILD_JOB_TTL",
+          "1h",
+          ConfigParsers::duration,
+          "How long a finished build Job and its pod stay (ttlSecondsAfterFinished); the log is"
+              + " saved in Postgres before.");
+  public static final ConfigKey<String> BUILD_CPU_REQUEST =
+      ConfigKey.string("BUILD_CPU_REQUEST", "500m", "CPU request of a build pod.");
+  public static final ConfigKey<String> BUILD_MEMORY_REQUEST =
+      ConfigKey.string("BUILD_MEMORY_REQUEST", "1Gi", "Memory request of a build pod.");
+  public static final ConfigKey<String> BUILD_CPU_LIMIT =
+      ConfigKey.string("BUILD_CPU_LIMIT", "2", "CPU limit of a build pod.");
+  public static final ConfigKey<String> BUILD_MEMORY_LIMIT =
+      ConfigKey.string("BUILD_MEMORY_LIMIT", "4Gi", "Memory limit of a build pod.");
+  public static final ConfigKey<Duration> GIT_TIMEOUT =
+      ConfigKey.of(
+          "GIT_TIMEOUT",
+          "20s",
+          ConfigParsers::duration,
+          "How long listing a repository's refs may take before the build fails as unreachable.");
+
+  public static final ConfigKey<Boolean> ALLOW_LOCAL_GIT = BuildKeys.ALLOW_LOCAL_GIT;
+
+  public static final List<ConfigKey<?>> KEYS =
+      List.of(
+          BUILD_NAMESPACE,
+          KANIKO_IMAGE,
+          KANIKO_CACHE_REPO,
+          BUILD_HTTP_PROXY,
+          BUILD_NO_PROXY,
+          REGISTRY_MIRRORS,
+          INSECURE_REGISTRIES,
+          REGISTRY_SECRET,
+          BUILD_TIMEOUT,
+          BUILD_CONCURRENCY,
+          BUILD_JOB_TTL,
+          BUILD_CPU_REQUEST,
+          BUILD_MEMORY_REQUEST,
+          BUILD_CPU_LIMIT,
+          BUILD_MEMORY_LIMIT,
+          GIT_TIMEOUT,
+          ALLOW_LOCAL_GIT);
+
+  public BuildServiceConfig withAllowLocalGit(boolean allow) {
+    return new BuildServiceConfig(
+        namespace,
+        kanikoImage,
+        cacheRepo,
+        httpProxy,
+        noProxy,
+        registryMirrors,
+        insecureRegistries,
+        registrySecret,
+        timeout,
+        concurrency,
+        jobTtl,
+        resources,
+        gitTimeout,
+        allow);
+  }
+
+  public static BuildServiceConfig from(ConfigReader reader) {
+    Integer concurrency = reader.get(BUILD_CONCURRENCY);
+    return new BuildServiceConfig(
+        reader.get(BUILD_NAMESPACE),
+        reader.get(KANIKO_IMAGE),
+        reader.get(KANIKO_CACHE_REPO),
+        reader.get(BUILD_HTTP_PROXY),
+        reader.get(BUILD_NO_PROXY),
+        reader.get(REGISTRY_MIRRORS),
+        reader.get(INSECURE_REGISTRIES),
+        reader.get(REGISTRY_SECRET),
+        reader.get(BUILD_TIMEOUT),
+        concurrency == null ? 4 : concurrency,
+        reader.get(BUILD_JOB_TTL),
+        new BuildResources(
+            reader.get(BUILD_CPU_REQUEST),
+            reader.get(BUILD_MEMORY_REQUEST),
+            reader.get(BUILD_CPU_LIMIT),
+            reader.get(BUILD_MEMORY_LIMIT)),
+        reader.get(GIT_TIMEOUT),
+        Boolean.TRUE.equals(reader.get(ALLOW_LOCAL_GIT)));
+  }
+}

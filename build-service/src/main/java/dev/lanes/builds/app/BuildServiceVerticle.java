@@ -1,0 +1,164 @@
+package dev.lanes.builds.app;
+
+import dev.lanes.builds.git.RefResolver;
+import dev.lanes.builds.intake.BuildIntakeResponder;
+import dev.lanes.builds.intake.BuildIntakeStore;
+import dev.lanes.builds.k8s.BuildJobSpec;
+import dev.lanes.builds.k8s.BuildJobs;
+import dev.lanes.builds.pipeline.BuildDispatcher;
+import dev.lanes.builds.pipeline.BuildPipeline;
+import dev.lanes.builds.pipeline.JobStatusReconciler;
+import dev.lanes.builds.store.BuildTransitions;
+import dev.lanes.common.builds.BuildQueries;
+import dev.lanes.common.domain.BuildStatus;
+import dev.lanes.common.k8s.ContextEventHandler;
+import dev.lanes.common.leader.Leadership;
+import dev.lanes.common.messaging.Channels;
+import dev.lanes.common.metrics.OutcomeTimers;
+import dev.lanes.common.metrics.StatusGauges;
+import dev.lanes.common.pods.BuildPods;
+import dev.lanes.common.worker.WorkerDeps;
+import dev.lanes.common.worker.WorkerVerticle;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.micrometer.core.instrument.Gauge;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.function.Supplier;
+
+/**
+ * build-service: consumes build commands, resolves refs, runs Kaniko Jobs at most {@code
+ * BUILD_CONCURRENCY} at a time, and turns Job and pod status into build status.
+ */
+public final class BuildServiceVerticle extends WorkerVerticle {
+
+  public static final String CONSUMER_GROUP = "build-service";
+
+  /** How often the service looks again, and how it retries; tests make it faster. */
+  public record Tuning(
+      Duration dispatchEvery, Duration reconcileEvery, BuildDispatcher.Retry retry) {
+    public static final Tuning DEFAULT =
+        new Tuning(Duration.ofSeconds(1), Duration.ofSeconds(30), BuildDispatcher.Retry.DEFAULT);
+  }
+
+  private final BuildServiceConfig config;
+  private final Tuning tuning;
+  private SharedIndexInformer<Job> jobInformer;
+  private SharedIndexInformer<Pod> podInformer;
+  private BuildDispatcher dispatcher;
+
+  public BuildServiceVerticle(BuildServiceConfig config, WorkerDeps deps) {
+    this(config, deps, Tuning.DEFAULT);
+  }
+
+  public BuildServiceVerticle(BuildServiceConfig config, WorkerDeps deps, Tuning tuning) {
+    super(CONSUMER_GROUP, "lanes-build-io", deps);
+    this.config = config;
+    this.tuning = tuning;
+  }
+
+  @Override
+  protected Future<Supplier<Leadership.Duty>> startWork() {
+    BuildTransitions transitions =
+        new BuildTransitions(
+            db,
+            new OutcomeTimers(
+                deps.registry(),
+                "lanes.build.duration",
+                "From a build request to its end (succeeded, failed or cancelled), ref resolution and queue included"));
+    countStatuses(transitions);
+    BuildJobs jobs = new BuildJobs(deps.kube(), config.namespace(), blocking);
+    BuildPods pods = new BuildPods(deps.kube(), config.namespace(), blocking);
+    dispatcher =
+        new BuildDispatcher(
+            transitions, jobs, new BuildJobSpec(config), config.concurrency(), tuning.retry());
+    BuildPipeline pipeline =
+        new BuildPipeline(
+            new BuildPipeline.Deps(
+                transitions,
+                new BuildQueries(db),
+                new RefResolver(config.gitTimeout()),
+                blocking,
+                jobs,
+                pods,
+                dispatcher::kick,
+                config.allowLocalGit()));
+    JobStatusReconciler reconciler =
+        new JobStatusReconciler(
+            new JobStatusReconciler.Deps(
+                transitions,
+                jobs,
+                pods,
+                pipeline::resolve,
+                dispatcher::kick,
+                config.timeout(),
+                Clock.systemUTC()));
+    Context context = vertx.getOrCreateContext();
+    return consumeCommands(Channels.BUILD_COMMANDS, pipeline::handle)
+        .compose(
+            s -> consume(BuildIntakeResponder.start(deps.messaging(), new BuildIntakeStore(db))))
+        .map(
+            s -> {
+              dispatcher.kick();
+              every(tuning.dispatchEvery(), dispatcher::kick);
+              return () -> reconcile(jobs, reconciler, context);
+            });
+  }
+
+  @Override
+  protected String describe() {
+    return "Jobs in " + config.namespace() + ", at most " + config.concurrency() + " at once";
+  }
+
+  /**
+   * The leader's duty: watch Jobs and pods, catch up with what happened while nobody watched, and
+   * look again periodically in case an event was missed.
+   */
+  private Leadership.Duty reconcile(
+      BuildJobs jobs, JobStatusReconciler reconciler, Context context) {
+    watch(jobs, reconciler, context);
+    return reconcilingEvery(
+        tuning.reconcileEvery(), reconciler::reconcileAll, this::closeInformers);
+  }
+
+  private void watch(BuildJobs jobs, JobStatusReconciler reconciler, Context context) {
+    jobInformer =
+        jobs.watchJobs(
+            new ContextEventHandler<>(context, reconciler::onJob, reconciler::onJobDeleted));
+    podInformer =
+        jobs.watchPods(
+            new ContextEventHandler<>(context, reconciler::onPod, pod -> Future.succeededFuture()));
+  }
+
+  private void closeInformers() {
+    if (jobInformer != null) {
+      jobInformer.close();
+      jobInformer = null;
+    }
+    if (podInformer != null) {
+      podInformer.close();
+      podInformer = null;
+    }
+  }
+
+  private void countStatuses(BuildTransitions transitions) {
+    StatusGauges gauges =
+        countStatuses(
+            "lanes.builds", "Builds by status", BuildStatus.values(), transitions::countByStatus);
+    Gauge.builder("lanes.build.queue.length", () -> gauges.get("queued"))
+        .description("Builds waiting for a free build slot (BUILD_CONCURRENCY)")
+        .register(deps.registry());
+  }
+
+  @Override
+  protected Future<Void> stopWork() {
+    if (dispatcher != null) {
+      dispatcher.stop();
+    }
+    closeInformers();
+    return Future.succeededFuture();
+  }
+}

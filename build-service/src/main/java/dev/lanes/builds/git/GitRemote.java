@@ -1,0 +1,38 @@
+package dev.lanes.builds.git;
+
+import java.net.URI;
+import java.util.Locale;
+
+/**
+ * A repository as the image repo names it, with the two addresses a build needs: where JGit lists
+ * its refs, and the context Kaniko fetches ({@code git://host/path}, which Kaniko clones over HTTPS
+ * by default).
+ *
+ * @param fetchUrl what {@code git ls-remote} uses
+ * @param kanikoBase the context without {@code #ref#commit}
+ */
+public record GitRemote(String fetchUrl, String kanikoBase, boolean local) {
+
+  /**
+   * @param gitRepo {@code owner/repo}, an {@code https://} or {@code git://} URL, or a {@code
+   *     file://} URL (local repositories: development and the sandbox cluster only)
+   */
+  public static GitRemote of(String gitRepo) {
+    if (!gitRepo.contains("://")) {
+      String path = gitRepo.endsWith(".git") ? gitRepo : gitRepo + ".git";
+      return new GitRemote("https://github.com/" + path, "git://github.com/" + path, false);
+    }
+    URI uri = URI.create(gitRepo);
+    String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+    if (scheme.equals("file")) {
+      return new GitRemote(gitRepo, gitRepo, true);
+    }
+    String hostAndPath = gitRepo.substring(gitRepo.indexOf("://") + 3);
+    return new GitRemote("https://" + hostAndPath, "git://" + hostAndPath, false);
+  }
+
+  /** The Kaniko context pinned to {@code commit}: {@code git://host/path#ref#commit}. */
+  public String kanikoContext(String ref, String commit) {
+    return kanikoBase + "#" + ref + "#" + commit;
+  }
+}

@@ -1,0 +1,148 @@
+package dev.lanes.builds.git;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.Ref;
+
+/**
+ * Resolves a build's git ref with {@code git ls-remote}: a branch, a tag (annotated tags peeled to
+ * their commit), a full ref name, a full 40-hex commit, or a hex prefix of a branch or tag tip.
+ * Blocking: call it from a worker thread.
+ */
+public final class RefResolver {
+
+  private static final Pattern FULL_SHA = Pattern.compile("[0-9a-f]{40}");
+  private static final Pattern SHORT_SHA = Pattern.compile("[0-9a-f]{4,39}");
+  private static final String DEFAULT_BRANCH = "refs/heads/main";
+
+  private final Duration timeout;
+
+  public RefResolver(Duration timeout) {
+    this.timeout = timeout;
+  }
+
+  /**
+   * @throws RefResolutionException when the ref does not exist, is ambiguous, or the repository
+   *     cannot be reached
+   */
+  public ResolvedRef resolve(GitRemote remote, String ref) throws RefResolutionException {
+    Map<String, Ref> refs = listRefs(remote);
+    String wanted = ref.trim();
+    for (String name : List.of(wanted, "refs/heads/" + wanted, "refs/tags/" + wanted)) {
+      Ref found = refs.get(name);
+      if (found != null && name.startsWith("refs/")) {
+        return new ResolvedRef(commitOf(found).name(), name);
+      }
+    }
+    String lower = wanted.toLowerCase(java.util.Locale.ROOT);
+    if (FULL_SHA.matcher(lower).matches()) {
+      return new ResolvedRef(lower, tipRef(refs, lower).orElse(defaultBranch(refs)));
+    }
+    if (SHORT_SHA.matcher(lower).matches()) {
+      return byPrefix(remote, refs, wanted, lower);
+    }
+    throw notFound(remote, wanted);
+  }
+
+  private Map<String, Ref> listRefs(GitRemote remote) throws RefResolutionException {
+    try {
+      return Git.lsRemoteRepository()
+          .setRemote(remote.fetchUrl())
+          .setHeads(false)
+          .setTags(false)
+          .setTimeout((int) Math.max(1, timeout.toSeconds()))
+          .callAsMap();
+    } catch (GitAPIException | RuntimeException e) {
+      throw new RefResolutionException(
+          "cannot reach git repository " + remote.fetchUrl() + ": " + rootMessage(e), true);
+    }
+  }
+
+  private ResolvedRef byPrefix(
+      GitRemote remote, Map<String, Ref> refs, String wanted, String prefix)
+      throws RefResolutionException {
+    Set<String> commits = new LinkedHashSet<>();
+    List<String> names = new ArrayList<>();
+    for (Ref r : refs.values()) {
+      String commit = commitOf(r).name();
+      if (commit.startsWith(prefix)
+          && (r.getName().startsWith("refs/heads/") || r.getName().startsWith("refs/tags/"))) {
+        commits.add(commit);
+        names.add(r.getName());
+      }
+    }
+    if (commits.size() > 1) {
+      throw new RefResolutionException(
+          "ref '"
+              + wanted
+              + "' is ambiguous in "
+              + remote.fetchUrl()
+              + ": it starts the tips of "
+              + String.join(", ", names)
+              + "; give more characters",
+          false);
+    }
+    if (commits.isEmpty()) {
+      throw notFound(remote, wanted);
+    }
+    String commit = commits.iterator().next();
+    return new ResolvedRef(commit, tipRef(refs, commit).orElse(defaultBranch(refs)));
+  }
+
+  /** A branch (preferred) or tag whose tip is {@code commit}. */
+  private static java.util.Optional<String> tipRef(Map<String, Ref> refs, String commit) {
+    String tag = null;
+    for (Ref r : refs.values()) {
+      if (commitOf(r).name().equals(commit)) {
+        if (r.getName().startsWith("refs/heads/")) {
+          return java.util.Optional.of(r.getName());
+        }
+        if (r.getName().startsWith("refs/tags/") && tag == null) {
+          tag = r.getName();
+        }
+      }
+    }
+    return java.util.Optional.ofNullable(tag);
+  }
+
+  /** The branch HEAD points at, for a commit no ref names: Kaniko fetches it to find the commit. */
+  private static String defaultBranch(Map<String, Ref> refs) {
+    Ref head = refs.get("HEAD");
+    if (head != null && head.isSymbolic()) {
+      return head.getTarget().getName();
+    }
+    return DEFAULT_BRANCH;
+  }
+
+  private static ObjectId commitOf(Ref ref) {
+    return ref.getPeeledObjectId() != null ? ref.getPeeledObjectId() : ref.getObjectId();
+  }
+
+  private static RefResolutionException notFound(GitRemote remote, String ref) {
+    return new RefResolutionException(
+        "ref '"
+            + ref
+            + "' not found in "
+            + remote.fetchUrl()
+            + ": no branch, tag or commit by that"
+            + " name",
+        false);
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null) {
+      t = t.getCause();
+    }
+    String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    return e.getMessage() != null && !e.getMessage().equals(m) ? e.getMessage() : m;
+  }
+}

@@ -1,0 +1,143 @@
+package dev.lanes.builds.k8s;
+
+import dev.lanes.builds.app.BuildServiceConfig;
+import dev.lanes.builds.git.GitRemote;
+import dev.lanes.common.builds.BuildSource;
+import dev.lanes.common.domain.Build;
+import dev.lanes.common.k8s.LaneLabels;
+import dev.lanes.common.k8s.LaneNames;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The Kaniko Job of a build: pure, no client, no clock. The context is pinned to the resolved
+ * commit, the pushed digest comes back as the container's termination message, and the Job never
+ * retries (a failed build is a result, not a glitch).
+ */
+public final class BuildJobSpec {
+
+  public static final String CONTAINER = "kaniko";
+  public static final String DIGEST_FILE = "/dev/termination-log";
+  static final String DOCKER_CONFIG_VOLUME = "docker-config";
+  static final String DOCKER_CONFIG_PATH = "/kaniko/.docker";
+
+  private final BuildServiceConfig config;
+
+  public BuildJobSpec(BuildServiceConfig config) {
+    this.config = config;
+  }
+
+  /**
+   * @param build a queued build: its commit, tag and image are set
+   * @param ref the ref Kaniko fetches to find the commit
+   */
+  public Job desired(Build build, BuildSource source, String ref) {
+    Map<String, String> labels = LaneLabels.forBuild(build.app(), build.id()).toMap();
+    return new JobBuilder()
+        .withNewMetadata()
+        .withName(LaneNames.buildJob(build.id()))
+        .withNamespace(config.namespace())
+        .withLabels(labels)
+        .addToAnnotations("lanes.dev/git-ref", build.gitRef())
+        .addToAnnotations("lanes.dev/commit", build.commit())
+        .addToAnnotations("lanes.dev/image", build.image())
+        .endMetadata()
+        .withNewSpec()
+        .withBackoffLimit(0)
+        .withActiveDeadlineSeconds(config.timeout().toSeconds())
+        .withTtlSecondsAfterFinished((int) config.jobTtl().toSeconds())
+        .withNewTemplate()
+        .withNewMetadata()
+        .withLabels(labels)
+        .endMetadata()
+        .withSpec(podSpec(build, source, ref))
+        .endTemplate()
+        .endSpec()
+        .build();
+  }
+
+  private PodSpec podSpec(Build build, BuildSource source, String ref) {
+    BuildServiceConfig.BuildResources r = config.resources();
+    return new PodSpecBuilder()
+        .withRestartPolicy("Never")
+        .withAutomountServiceAccountToken(false)
+        .addNewContainer()
+        .withName(CONTAINER)
+        .withImage(config.kanikoImage())
+        .withArgs(args(build, source, ref))
+        .withEnv(proxyEnv())
+        .withTerminationMessagePath(DIGEST_FILE)
+        // on failure the digest file is empty: Kubernetes then keeps the log's last lines
+        .withTerminationMessagePolicy("FallbackToLogsOnError")
+        .addNewVolumeMount()
+        .withName(DOCKER_CONFIG_VOLUME)
+        .withMountPath(DOCKER_CONFIG_PATH)
+        .withReadOnly(true)
+        .endVolumeMount()
+        .withNewResources()
+        .addToRequests("cpu", new Quantity(r.cpuRequest()))
+        .addToRequests("memory", new Quantity(r.memoryRequest()))
+        .addToLimits("cpu", new Quantity(r.cpuLimit()))
+        .addToLimits("memory", new Quantity(r.memoryLimit()))
+        .endResources()
+        .endContainer()
+        .addNewVolume()
+        .withName(DOCKER_CONFIG_VOLUME)
+        .withNewSecret()
+        .withSecretName(config.registrySecret())
+        .addNewItem()
+        .withKey(".dockerconfigjson")
+        .withPath("config.json")
+        .endItem()
+        .endSecret()
+        .endVolume()
+        .build();
+  }
+
+  /** The executor's arguments, in a stable order. */
+  List<String> args(Build build, BuildSource source, String ref) {
+    List<String> args = new ArrayList<>();
+    args.add("--context=" + GitRemote.of(source.gitRepo()).kanikoContext(ref, build.commit()));
+    if (!source.contextDir().equals(".") && !source.contextDir().equals("./")) {
+      args.add("--context-sub-path=" + source.contextDir());
+    }
+    args.add("--dockerfile=" + source.dockerfile());
+    args.add("--destination=" + build.image());
+    args.add("--digest-file=" + DIGEST_FILE);
+    if (!source.noCache() && config.cacheRepo() != null && !config.cacheRepo().isBlank()) {
+      args.add("--cache=true");
+      args.add("--cache-repo=" + config.cacheRepo());
+    }
+    config.registryMirrors().forEach(m -> args.add("--registry-mirror=" + m));
+    for (String registry : config.insecureRegistries()) {
+      args.add("--insecure-registry=" + registry);
+      args.add("--skip-tls-verify-registry=" + registry);
+    }
+    return args;
+  }
+
+  private List<EnvVar> proxyEnv() {
+    List<EnvVar> env = new ArrayList<>();
+    String proxy = config.httpProxy();
+    if (proxy != null && !proxy.isBlank()) {
+      for (String name : List.of("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy")) {
+        env.add(new EnvVarBuilder().withName(name).withValue(proxy).build());
+      }
+    }
+    String noProxy = config.noProxy();
+    if (noProxy != null && !noProxy.isBlank()) {
+      for (String name : List.of("NO_PROXY", "no_proxy")) {
+        env.add(new EnvVarBuilder().withName(name).withValue(noProxy).build());
+      }
+    }
+    return env;
+  }
+}

@@ -1,0 +1,141 @@
+package dev.lanes.builds.git;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RefResolverTest {
+
+  @TempDir static Path dir;
+  private static GitRemote remote;
+  private static String first;
+  private static String second;
+  private static String third;
+  private static final RefResolver resolver = new RefResolver(Duration.ofSeconds(5));
+
+  private static String commit(Git git, String content) throws Exception {
+    Files.writeString(dir.resolve("repo").resolve("Dockerfile"), content);
+    git.add().addFilepattern(".").call();
+    RevCommit c =
+        git.commit()
+            .setMessage(content)
+            .setAuthor("t", "t@e.com")
+            .setCommitter("t", "t@e.com")
+            .call();
+    return c.getName();
+  }
+
+  @BeforeAll
+  static void repository() throws Exception {
+    Path repo = dir.resolve("repo");
+    try (Git git = Git.init().setDirectory(repo.toFile()).setInitialBranch("main").call()) {
+      first = commit(git, "FROM a\n");
+      git.tag().setName("v1.0.0").setAnnotated(true).setMessage("release").call();
+      second = commit(git, "FROM b\n");
+      git.tag().setName("light").setAnnotated(false).call();
+      git.branchCreate().setName("feature/x").call();
+      third = commit(git, "FROM c\n");
+    }
+    remote = GitRemote.of("file://" + repo);
+  }
+
+  @Test
+  void resolvesABranchToItsTip() throws Exception {
+    ResolvedRef r = resolver.resolve(remote, "main");
+    assertThat(r.commit()).isEqualTo(third);
+    assertThat(r.ref()).isEqualTo("refs/heads/main");
+    assertThat(r.tag()).isEqualTo(third.substring(0, 7));
+    assertThat(resolver.resolve(remote, "feature/x").commit()).isEqualTo(second);
+    assertThat(resolver.resolve(remote, "refs/heads/feature/x").commit()).isEqualTo(second);
+  }
+
+  @Test
+  void peelsAnnotatedTagsToTheirCommit() throws Exception {
+    ResolvedRef r = resolver.resolve(remote, "v1.0.0");
+    assertThat(r.commit()).isEqualTo(first);
+    assertThat(r.ref()).isEqualTo("refs/tags/v1.0.0");
+    assertThat(resolver.resolve(remote, "light").commit()).isEqualTo(second);
+  }
+
+  @Test
+  void acceptsAFullCommitAndFindsARefThatHasIt() throws Exception {
+    assertThat(resolver.resolve(remote, third))
+        .isEqualTo(new ResolvedRef(third, "refs/heads/main"));
+    assertThat(resolver.resolve(remote, second).ref()).isEqualTo("refs/heads/feature/x");
+    assertThat(resolver.resolve(remote, first.toUpperCase()).commit()).isEqualTo(first);
+  }
+
+  @Test
+  void resolvesAShortPrefixOfATip() throws Exception {
+    assertThat(resolver.resolve(remote, third.substring(0, 7)).commit()).isEqualTo(third);
+    assertThat(resolver.resolve(remote, first.substring(0, 8)).ref()).isEqualTo("refs/tags/v1.0.0");
+  }
+
+  @Test
+  void saysWhichRefDoesNotExist() {
+    RefResolutionException e =
+        catchThrowableOfType(RefResolutionException.class, () -> resolver.resolve(remote, "nope"));
+    assertThat(e).hasMessageContaining("ref 'nope' not found in file://");
+    assertThat(e.isUnreachable()).isFalse();
+    assertThat(
+            catchThrowableOfType(
+                RefResolutionException.class, () -> resolver.resolve(remote, "0000000")))
+        .hasMessageContaining("not found");
+  }
+
+  @Test
+  void saysWhenTheRepositoryCannotBeReached() {
+    RefResolutionException e =
+        catchThrowableOfType(
+            RefResolutionException.class,
+            () -> resolver.resolve(GitRemote.of("file://" + dir.resolve("missing")), "main"));
+    assertThat(e).hasMessageStartingWith("cannot reach git repository file://");
+    assertThat(e.isUnreachable()).isTrue();
+  }
+
+  @Test
+  void givesUpOnAServerThatNeverAnswers() throws Exception {
+    List<Socket> held = new ArrayList<>();
+    try (ServerSocket silent = new ServerSocket(0)) {
+      Thread accept =
+          new Thread(
+              () -> {
+                try {
+                  while (true) {
+                    held.add(silent.accept());
+                  }
+                } catch (Exception ignored) {
+                  // closed by the test
+                }
+              });
+      accept.setDaemon(true);
+      accept.start();
+      RefResolver impatient = new RefResolver(Duration.ofSeconds(1));
+      long start = System.nanoTime();
+      RefResolutionException e =
+          catchThrowableOfType(
+              RefResolutionException.class,
+              () ->
+                  impatient.resolve(
+                      GitRemote.of("git://127.0.0.1:" + silent.getLocalPort() + "/web"), "main"));
+      assertThat(e.isUnreachable()).isTrue();
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
+    } finally {
+      for (Socket s : held) {
+        s.close();
+      }
+    }
+  }
+}

@@ -1,0 +1,186 @@
+package dev.lanes.builds.k8s;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lanes.builds.app.BuildServiceConfig;
+import dev.lanes.common.builds.BuildSource;
+import dev.lanes.common.config.ConfigReader;
+import dev.lanes.common.domain.Build;
+import dev.lanes.common.domain.BuildStatus;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class BuildJobSpecTest {
+
+  private static final UUID ID = UUID.fromString("0b7c5f3e-1d2a-4c55-9a8e-2f4d6c8b0a11");
+  private static final String SHA = "e6d74be05e1cb4f5083ad5d46f03705cb29b157b";
+
+  private static BuildServiceConfig config(Map<String, String> env) {
+    ConfigReader reader = new ConfigReader(env);
+    BuildServiceConfig config = BuildServiceConfig.from(reader);
+    reader.done();
+    return config;
+  }
+
+  private static Build build() {
+    return new Build(
+        ID,
+        "web",
+        "web",
+        "main",
+        SHA,
+        "e6d74be",
+        "harbor.local:30002/team/web:e6d74be",
+        null,
+        BuildStatus.QUEUED,
+        null,
+        "build-x",
+        Instant.now(),
+        null,
+        null,
+        null);
+  }
+
+  private static BuildSource source(String contextDir, boolean noCache) {
+    return new BuildSource(
+        "team/web", "harbor.local:30002/team/web", contextDir, "docker/Dockerfile", noCache);
+  }
+
+  private static Container container(Job job) {
+    return job.getSpec().getTemplate().getSpec().getContainers().get(0);
+  }
+
+  @Test
+  void namesAndLabelsTheJobForItsBuild() {
+    Job job =
+        new BuildJobSpec(config(Map.of())).desired(build(), source(".", false), "refs/heads/main");
+
+    assertThat(job.getMetadata().getName()).isEqualTo("build-0b7c5f3e1d2a4c559a8e2f4d6c8b0a11");
+    assertThat(job.getMetadata().getNamespace()).isEqualTo("paas-builds");
+    assertThat(job.getMetadata().getLabels())
+        .containsEntry("app", "web")
+        .containsEntry("lanes.dev/build-id", ID.toString())
+        .containsEntry("app.kubernetes.io/managed-by", "lanes");
+    assertThat(job.getSpec().getTemplate().getMetadata().getLabels())
+        .isEqualTo(job.getMetadata().getLabels());
+  }
+
+  @Test
+  void neverRetriesHasADeadlineAndATtl() {
+    Job job =
+        new BuildJobSpec(config(Map.of("BUILD_TIMEOUT", "20m", "BUILD_JOB_TTL", "2h")))
+            .desired(build(), source(".", false), "refs/heads/main");
+    assertThat(job.getSpec().getBackoffLimit()).isZero();
+    assertThat(job.getSpec().getActiveDeadlineSeconds()).isEqualTo(1200L);
+    assertThat(job.getSpec().getTtlSecondsAfterFinished()).isEqualTo(7200);
+    assertThat(job.getSpec().getTemplate().getSpec().getRestartPolicy()).isEqualTo("Never");
+  }
+
+  @Test
+  void pinsTheContextToTheResolvedCommitAndPushesTheTag() {
+    Container c =
+        container(
+            new BuildJobSpec(config(Map.of()))
+                .desired(build(), source("services/web", false), "refs/tags/v1.2.3"));
+    assertThat(c.getName()).isEqualTo("kaniko");
+    assertThat(c.getImage()).isEqualTo("gcr.io/kaniko-project/executor:v1.23.2");
+    assertThat(c.getArgs())
+        .startsWith(
+            "--context=git://github.com/team/web.git#refs/tags/v1.2.3#" + SHA,
+            "--context-sub-path=services/web",
+            "--dockerfile=docker/Dockerfile",
+            "--destination=harbor.local:30002/team/web:e6d74be",
+            "--digest-file=/dev/termination-log");
+    assertThat(c.getTerminationMessagePath()).isEqualTo("/dev/termination-log");
+  }
+
+  @Test
+  void cachesOnlyWithACacheRepoAndWithoutNoCache() {
+    Map<String, String> withCache = Map.of("KANIKO_CACHE_REPO", "harbor.local:30002/cache/web");
+    assertThat(
+            container(
+                    new BuildJobSpec(config(withCache))
+                        .desired(build(), source(".", false), "refs/heads/main"))
+                .getArgs())
+        .contains("--cache=true", "--cache-repo=harbor.local:30002/cache/web")
+        .doesNotContain("--context-sub-path=.");
+    assertThat(
+            container(
+                    new BuildJobSpec(config(withCache))
+                        .desired(build(), source(".", true), "refs/heads/main"))
+                .getArgs())
+        .noneMatch(a -> a.startsWith("--cache"));
+    assertThat(
+            container(
+                    new BuildJobSpec(config(Map.of()))
+                        .desired(build(), source(".", false), "refs/heads/main"))
+                .getArgs())
+        .noneMatch(a -> a.startsWith("--cache"));
+  }
+
+  @Test
+  void addsMirrorsInsecureRegistriesAndProxies() {
+    Map<String, String> env = new HashMap<>();
+    env.put("REGISTRY_MIRRORS", "mirror.gcr.io, dockerhub.mirror.local");
+    env.put("INSECURE_REGISTRIES", "harbor.local:30002");
+    env.put("BUILD_HTTP_PROXY", "http://proxy.local:3128");
+    env.put("BUILD_NO_PROXY", "harbor.local,10.0.0.0/8");
+    Container c =
+        container(
+            new BuildJobSpec(config(env)).desired(build(), source(".", false), "refs/heads/main"));
+
+    assertThat(c.getArgs())
+        .contains(
+            "--registry-mirror=mirror.gcr.io",
+            "--registry-mirror=dockerhub.mirror.local",
+            "--insecure-registry=harbor.local:30002",
+            "--skip-tls-verify-registry=harbor.local:30002");
+    assertThat(c.getEnv())
+        .extracting(EnvVar::getName)
+        .containsExactly(
+            "HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "NO_PROXY", "no_proxy");
+    assertThat(c.getEnv())
+        .filteredOn(e -> e.getName().equals("NO_PROXY"))
+        .singleElement()
+        .extracting(EnvVar::getValue)
+        .isEqualTo("harbor.local,10.0.0.0/8");
+  }
+
+  @Test
+  void mountsTheRegistrySecretAndSetsResources() {
+    Job job =
+        new BuildJobSpec(
+                config(Map.of("REGISTRY_SECRET", "team-registry", "BUILD_MEMORY_LIMIT", "8Gi")))
+            .desired(build(), source(".", false), "refs/heads/main");
+    var pod = job.getSpec().getTemplate().getSpec();
+    assertThat(pod.getVolumes())
+        .singleElement()
+        .satisfies(
+            v -> {
+              assertThat(v.getSecret().getSecretName()).isEqualTo("team-registry");
+              assertThat(v.getSecret().getItems().get(0).getPath()).isEqualTo("config.json");
+            });
+    Container c = pod.getContainers().get(0);
+    assertThat(c.getVolumeMounts())
+        .singleElement()
+        .satisfies(m -> assertThat(m.getMountPath()).isEqualTo("/kaniko/.docker"));
+    assertThat(c.getResources().getRequests()).containsKeys("cpu", "memory");
+    assertThat(c.getResources().getLimits().get("memory").toString()).isEqualTo("8Gi");
+  }
+
+  @Test
+  void aLocalRepositoryKeepsItsFileUrlForTheSandbox() {
+    BuildSource local = new BuildSource("file:///srv/git/web", "r/web", ".", "Dockerfile", false);
+    assertThat(
+            container(new BuildJobSpec(config(Map.of())).desired(build(), local, "refs/heads/main"))
+                .getArgs()
+                .get(0))
+        .isEqualTo("--context=file:///srv/git/web#refs/heads/main#" + SHA);
+  }
+}

@@ -1,0 +1,42 @@
+package dev.lanes.releases.app;
+
+import dev.lanes.common.config.ConfigKey;
+import dev.lanes.common.config.ConfigParsers;
+import dev.lanes.common.config.ConfigReader;
+import dev.lanes.common.config.Secret;
+import dev.lanes.common.crypto.SecretKeys;
+import dev.lanes.common.k8s.KubeConfig;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Configuration of release-service.
+ *
+ * @param namespace where apps' Deployments and Services live ({@code DEPLOY_NAMESPACE})
+ * @param timeout how long a rollout may take before the release fails
+ * @param secretKey opens the apps' secret envs, to write them into their Secrets
+ */
+public record ReleaseServiceConfig(String namespace, Duration timeout, Secret secretKey) {
+
+  public static final ConfigKey<String> DEPLOY_NAMESPACE = KubeConfig.DEPLOY_NAMESPACE;
+  public static final ConfigKey<Duration> RELEASE_TIMEOUT =
+      ConfigKey.of(
+          "RELEASE_TIMEOUT",
+          "5m",
+          ConfigParsers::duration,
+          "How long a rollout may take before its release fails (progress deadline).");
+
+  public static final List<ConfigKey<?>> KEYS =
+      List.of(DEPLOY_NAMESPACE, RELEASE_TIMEOUT, SecretKeys.LANES_SECRET_KEY);
+
+  public static ReleaseServiceConfig from(ConfigReader reader) {
+    return new ReleaseServiceConfig(
+        reader.get(DEPLOY_NAMESPACE),
+        reader.get(RELEASE_TIMEOUT),
+        reader.get(SecretKeys.LANES_SECRET_KEY));
+  }
+
+  public ReleaseServiceConfig withSecretKey(Secret key) {
+    return new ReleaseServiceConfig(namespace, timeout, key);
+  }
+}
