@@ -39,8 +39,7 @@ public final class BuildLogsCommand extends LanesCommand {
     if (!BuildsCommand.TERMINAL.contains(status) || status.equals("succeeded")) {
       return ExitCodes.OK;
     }
-    String message = how.path("message").asText("");
-    err().println("error: build " + id + " " + status + (message.isEmpty() ? "" : ": " + message));
+    err().println("error: build " + id + " " + Outcome.of(how));
     return ExitCodes.FAILED;
   }
 }

@@ -38,6 +38,7 @@ public final class BuildsCommand {
           Printer.Column.wide("commit", "commit"),
           Printer.Column.wide("image", "image"),
           Printer.Column.wide("reused from", "reused_from"),
+          Printer.Column.wide("reason", "reason"),
           Printer.Column.wide("message", "message"),
           Printer.Column.wide("started", "started_at"),
           Printer.Column.wide("finished", "finished_at"),
@@ -151,11 +152,8 @@ public final class BuildsCommand {
       if (status.equals("succeeded")) {
         return ExitCodes.OK;
       }
-      String message = build.path("message").asText("");
       if (TERMINAL.contains(status)) {
-        err()
-            .println(
-                "error: build " + id + " " + status + (message.isEmpty() ? "" : ": " + message));
+        err().println("error: build " + id + " " + Outcome.of(build));
         err().println("  its log: lanes builds logs " + app + " " + id);
         return ExitCodes.FAILED;
       }

@@ -122,17 +122,7 @@ public final class DeployCommand extends LanesCommand {
       advice = null;
       throw new CliException(
           ExitCodes.FAILED,
-          "build "
-              + id
-              + " "
-              + built.path("status").asText()
-              + ": "
-              + built.path("message").asText("")
-              + " (lanes builds logs "
-              + app
-              + " "
-              + id
-              + ")");
+          "build " + id + " " + Outcome.of(built) + " (lanes builds logs " + app + " " + id + ")");
     }
     RolloutWatch rollouts = new RolloutWatch(api(), err());
     JsonNode release = rollouts.release(app, lane, built.path("tag").asText(), replicas, envs);

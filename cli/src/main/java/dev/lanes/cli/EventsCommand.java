@@ -128,7 +128,8 @@ public final class EventsCommand extends LanesCommand {
             .append("  ")
             .append(ce.path("type").asText(event.event()).replaceFirst("^dev\\.lanes\\.", ""));
     String sep = "  ";
-    for (String f : List.of("app", "lane", "name", "revision", "tag", "status", "message")) {
+    for (String f :
+        List.of("app", "lane", "name", "revision", "tag", "status", "reason", "message")) {
       JsonNode v = data.get(f);
       if (v != null && !v.isNull() && !v.asText().isEmpty() && !v.isContainerNode()) {
         b.append(sep).append(f).append('=').append(v.asText());

@@ -43,6 +43,7 @@ public final class ReleasesCommand {
           Printer.Column.wide("image", "image"),
           Printer.Column.wide("deployment", "deployment"),
           Printer.Column.wide("service", "service"),
+          Printer.Column.wide("reason", "reason"),
           Printer.Column.wide("message", "message"),
           Printer.Column.wide("updated", "updated_at"),
           Age.since("age", "created_at"));
@@ -70,6 +71,7 @@ public final class ReleasesCommand {
     "image",
     "revision",
     "status",
+    "reason",
     "message",
     "deployment",
     "service",
@@ -234,7 +236,7 @@ public final class ReleasesCommand {
         return ExitCodes.OK;
       }
       if (status.equals("failed")) {
-        err().println("error: release " + id + " failed: " + release.path("message").asText(""));
+        err().println("error: release " + id + " " + Outcome.of(release));
         err().println("  its pods: lanes releases status " + id);
         return ExitCodes.FAILED;
       }

@@ -89,9 +89,7 @@ final class RolloutWatch {
         case "deployed":
           return now;
         case "failed":
-          throw new CliException(
-              ExitCodes.FAILED,
-              "release " + label(now) + " failed: " + now.path("message").asText());
+          throw new CliException(ExitCodes.FAILED, "release " + label(now) + " " + Outcome.of(now));
         case "deleting":
           throw new CliException(
               ExitCodes.FAILED, "release " + label(now) + " is being undeployed");

@@ -91,13 +91,7 @@ public final class SelfDeployCommand extends LanesCommand {
       advice = null;
       throw new CliException(
           ExitCodes.FAILED,
-          "build "
-              + id
-              + " "
-              + built.path("status").asText()
-              + ": "
-              + built.path("message").asText("")
-              + "; neither prod nor blue was touched");
+          "build " + id + " " + Outcome.of(built) + "; neither prod nor blue was touched");
     }
     String tag = built.path("tag").asText();
     err().println("2/3 release " + tag + " to prod (through blue)");

@@ -31,6 +31,7 @@ public final class StatusCommand extends LanesCommand {
           Printer.Column.of("ready", "ready"),
           Printer.Column.wide("revision", "revision"),
           Printer.Column.wide("updated", "updated_at"),
+          Printer.Column.wide("reason", "reason"),
           Printer.Column.wide("message", "message"));
 
   private static final Duration WATCH_EVERY = Duration.ofSeconds(2);
@@ -80,7 +81,8 @@ public final class StatusCommand extends LanesCommand {
 
   private JsonNode row(JsonNode release) {
     ObjectNode row = ApiClient.JSON.createObjectNode();
-    for (String f : List.of("app", "lane", "tag", "status", "revision", "message", "updated_at")) {
+    for (String f :
+        List.of("app", "lane", "tag", "status", "revision", "reason", "message", "updated_at")) {
       row.set(f, release.get(f));
     }
     try {

@@ -293,6 +293,9 @@ class BuildsAndReleasesCommandTest {
     JsonNode build = ApiClient.JSON.readTree(start.out());
     String message = build.path("message").asText();
     assertThat(message).isNotEmpty();
+    assertThat(build.path("reason").asText()).isEqualTo("ref_not_found");
+    assertThat(start.err())
+        .contains("error: build " + build.path("id").asText() + " failed (ref_not_found): ");
 
     for (String[] args :
         new String[][] {
@@ -302,7 +305,8 @@ class BuildsAndReleasesCommandTest {
       CliHarness.Run logs = platform.lanes(args);
       assertThat(logs.exit()).as(String.join(" ", args)).isEqualTo(ExitCodes.FAILED);
       assertThat(logs.err())
-          .contains("error: build " + build.path("id").asText() + " failed: " + message);
+          .contains(
+              "error: build " + build.path("id").asText() + " failed (ref_not_found): " + message);
     }
   }
 

@@ -114,7 +114,7 @@ class FlowCommandsTest {
         platform.lanes("deploy", "crash", "--lane", "qa", "--env", "SANDBOX_CRASH=1");
     assertThat(deploy.exit()).as(deploy.err()).isEqualTo(ExitCodes.FAILED);
     assertThat(deploy.err())
-        .contains("release crash/qa revision 1 failed: ")
+        .contains("release crash/qa revision 1 failed (crash_loop): ")
         .contains("CrashLoopBackOff");
   }
 

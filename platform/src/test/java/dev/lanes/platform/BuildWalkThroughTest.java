@@ -123,6 +123,17 @@ class BuildWalkThroughTest {
       HttpResponse<String> saved =
           call(api, "GET", "/api/v1/apps/web/builds/" + second + "/logs", null);
       assertThat(followed.body()).isEqualTo(saved.body());
+
+      // a failing step fails the build, and says so as a code beside the words
+      commit(repo, "FROM alpine\nRUN false\n");
+      JsonObject failed =
+          new JsonObject(
+                  call(api, "POST", "/api/v1/apps/web/builds?wait=60s", "{\"git_ref\":\"main\"}")
+                      .body())
+              .getJsonObject("data");
+      assertThat(failed.getString("status")).isEqualTo("failed");
+      assertThat(failed.getString("reason")).isEqualTo("build_step_failed");
+      assertThat(failed.getString("message")).contains("failed to execute command");
     }
 
     try (LanesPlatform again = LanesPlatform.start(config())) {

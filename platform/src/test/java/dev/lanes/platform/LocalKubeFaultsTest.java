@@ -152,6 +152,7 @@ class LocalKubeFaultsTest {
                   () -> data("GET", "/api/v1/releases/" + id, null, 200),
                   x -> "failed".equals(x.getString("status")));
       // the real Deployment controller's condition and words
+      assertThat(failed.getString("reason")).isEqualTo("progress_deadline_exceeded");
       assertThat(failed.getString("message"))
           .contains("ProgressDeadlineExceeded")
           .contains("has timed out progressing");
@@ -239,6 +240,7 @@ class LocalKubeFaultsTest {
       data("POST", "/api/v1/lanes", "{\"name\":\"qa\"}", 201);
       JsonObject refused = release("heal", "qa", tag, null);
       assertThat(refused.getString("status")).isEqualTo("failed");
+      assertThat(refused.getString("reason")).isEqualTo("name_conflict");
       // its status moves (the real Deployment controller runs it), but its spec is as it was
       // (same generation), and Lanes never wrote a field of it
       Deployment after = deployment("heal-qa");
@@ -284,6 +286,7 @@ class LocalKubeFaultsTest {
       try {
         JsonObject r = release("perm", "prod", tag, null);
         assertThat(r.getString("status")).isEqualTo("failed");
+        assertThat(r.getString("reason")).isEqualTo("forbidden");
         assertThat(r.getString("message"))
             .contains("forbidden")
             .contains("patch")
@@ -296,6 +299,7 @@ class LocalKubeFaultsTest {
                 "{\"git_ref\":\"main\",\"force\":true}",
                 201);
         assertThat(b.getString("status")).isEqualTo("failed");
+        assertThat(b.getString("reason")).isEqualTo("forbidden");
         assertThat(b.getString("message"))
             .contains("forbidden")
             .contains("create")

@@ -167,6 +167,7 @@ class ReleaseWalkThroughTest {
               "{\"app\":\"web\",\"lane\":\"dev\",\"envs\":{\"SANDBOX_CRASH\":\"1\"}}",
               200);
       assertThat(crashed.getString("status")).isEqualTo("failed");
+      assertThat(crashed.getString("reason")).isEqualTo("crash_loop");
       assertThat(crashed.getString("message")).contains("CrashLoopBackOff");
 
       assertThat(data("DELETE", "/api/v1/lanes/dev", null, 202).getString("status"))

@@ -53,6 +53,9 @@ final class BuildLogStream {
   /** The SSE end event: how the build ended. */
   private static JsonObject end(Build build) {
     JsonObject end = new JsonObject().put("status", build.status().value());
+    if (build.reason() != null) {
+      end.put("reason", build.reason().code());
+    }
     if (build.message() != null) {
       end.put("message", build.message());
     }

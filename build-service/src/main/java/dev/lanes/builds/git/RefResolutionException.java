@@ -1,17 +1,24 @@
 package dev.lanes.builds.git;
 
-/** A ref could not be resolved; the message says why, for the build's {@code message}. */
+import dev.lanes.common.domain.BuildReason;
+import java.util.Objects;
+
+/**
+ * A ref could not be resolved: the build's {@code reason} and, in the message, its {@code message}.
+ */
 public final class RefResolutionException extends Exception {
 
-  private final boolean transientFailure;
+  private final BuildReason reason;
 
-  public RefResolutionException(String message, boolean transientFailure) {
+  public RefResolutionException(BuildReason reason, String message) {
     super(message);
-    this.transientFailure = transientFailure;
+    this.reason = Objects.requireNonNull(reason);
   }
 
-  /** Whether the repository could not be reached (as opposed to the ref not existing). */
-  public boolean isUnreachable() {
-    return transientFailure;
+  /**
+   * {@code ref_not_found}, {@code ref_ambiguous}, {@code repo_unreachable} or {@code auth_failed}.
+   */
+  public BuildReason reason() {
+    return reason;
   }
 }

@@ -1,5 +1,6 @@
 package dev.lanes.builds.git;
 
+import dev.lanes.common.domain.BuildReason;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -61,9 +62,35 @@ public final class RefResolver {
           .setTimeout((int) Math.max(1, timeout.toSeconds()))
           .callAsMap();
     } catch (GitAPIException | RuntimeException e) {
+      if (refusedCredentials(e)) {
+        throw new RefResolutionException(
+            BuildReason.AUTH_FAILED,
+            "git repository "
+                + remote.fetchUrl()
+                + " refused to list its refs without valid credentials (is it private, or"
+                + " misspelt?): "
+                + rootMessage(e));
+      }
       throw new RefResolutionException(
-          "cannot reach git repository " + remote.fetchUrl() + ": " + rootMessage(e), true);
+          BuildReason.REPO_UNREACHABLE,
+          "cannot reach git repository " + remote.fetchUrl() + ": " + rootMessage(e));
     }
+  }
+
+  /**
+   * Whether the server answered but wanted credentials (HTTP 401/403), as JGit words it. GitHub
+   * answers so for a repository that does not exist, too, so as not to reveal private ones.
+   */
+  private static boolean refusedCredentials(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      String m = t.getMessage() == null ? "" : t.getMessage().toLowerCase(java.util.Locale.ROOT);
+      if (m.contains("authentication is required")
+          || m.contains("not authorized")
+          || m.contains("not permitted")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private ResolvedRef byPrefix(
@@ -81,14 +108,14 @@ public final class RefResolver {
     }
     if (commits.size() > 1) {
       throw new RefResolutionException(
+          BuildReason.REF_AMBIGUOUS,
           "ref '"
               + wanted
               + "' is ambiguous in "
               + remote.fetchUrl()
               + ": it starts the tips of "
               + String.join(", ", names)
-              + "; give more characters",
-          false);
+              + "; give more characters");
     }
     if (commits.isEmpty()) {
       throw notFound(remote, wanted);
@@ -128,13 +155,13 @@ public final class RefResolver {
 
   private static RefResolutionException notFound(GitRemote remote, String ref) {
     return new RefResolutionException(
+        BuildReason.REF_NOT_FOUND,
         "ref '"
             + ref
             + "' not found in "
             + remote.fetchUrl()
             + ": no branch, tag or commit by that"
-            + " name",
-        false);
+            + " name");
   }
 
   private static String rootMessage(Throwable e) {

@@ -9,6 +9,7 @@ import dev.lanes.common.builds.BuildRows;
 import dev.lanes.common.builds.BuildSource;
 import dev.lanes.common.db.Database;
 import dev.lanes.common.domain.Build;
+import dev.lanes.common.domain.BuildReason;
 import dev.lanes.common.error.ClientError;
 import dev.lanes.common.error.ErrorCode;
 import dev.lanes.common.outbox.Outbox;
@@ -33,8 +34,8 @@ public final class BuildIntakeStore implements BuildIntake {
       "select " + BuildRows.COLUMNS + " from builds where app = $1 and id = $2";
   private static final String LOCK = GET + " for update";
   private static final String CANCEL =
-      "update builds set status = 'cancelled', message = $2, finished_at = now() where id = $1"
-          + " returning "
+      "update builds set status = 'cancelled', reason = $2, message = $3, finished_at = now() where"
+          + " id = $1 returning "
           + BuildRows.COLUMNS;
   private final Database db;
 
@@ -98,7 +99,10 @@ public final class BuildIntakeStore implements BuildIntake {
     return tx.preparedQuery(LOCK)
         .execute(Tuple.of(app, id))
         .map(rows -> requireUnfinished(BuildQueries.one(rows, app, id)))
-        .compose(b -> tx.preparedQuery(CANCEL).execute(Tuple.of(id, "cancelled by " + by)))
+        .compose(
+            b ->
+                tx.preparedQuery(CANCEL)
+                    .execute(Tuple.of(id, BuildReason.CANCELLED.code(), "cancelled by " + by)))
         .map(rows -> BuildRows.map(rows.iterator().next()))
         .compose(build -> Outbox.append(tx, BuildMessages.cancel(build)).map(build))
         .compose(

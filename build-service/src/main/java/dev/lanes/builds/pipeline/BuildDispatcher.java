@@ -3,6 +3,7 @@ package dev.lanes.builds.pipeline;
 import dev.lanes.builds.k8s.BuildJobSpec;
 import dev.lanes.builds.k8s.BuildJobs;
 import dev.lanes.builds.store.BuildTransitions;
+import dev.lanes.common.domain.BuildReason;
 import dev.lanes.common.error.ClientError;
 import dev.lanes.common.k8s.KubeErrors;
 import io.vertx.core.Future;
@@ -112,11 +113,17 @@ public final class BuildDispatcher {
 
   private Future<Void> notStarted(BuildTransitions.Claimed c, Throwable e) {
     if (e instanceof ClientError conflict) {
-      return transitions.fail(c.build().id(), conflict.detail(), null).mapEmpty();
+      return transitions
+          .fail(c.build().id(), BuildReason.NAME_CONFLICT, conflict.detail(), null)
+          .mapEmpty();
     }
     if (!KubeErrors.isUnavailable(e)) {
       return transitions
-          .fail(c.build().id(), "Kubernetes refused the build Job: " + KubeErrors.describe(e), null)
+          .fail(
+              c.build().id(),
+              KubeErrors.isForbidden(e) ? BuildReason.FORBIDDEN : BuildReason.KUBERNETES_REFUSED,
+              "Kubernetes refused the build Job: " + KubeErrors.describe(e),
+              null)
           .mapEmpty();
     }
     return transitions
@@ -133,6 +140,7 @@ public final class BuildDispatcher {
                   ? transitions
                       .fail(
                           c.build().id(),
+                          BuildReason.KUBERNETES_UNAVAILABLE,
                           "could not create the build Job in "
                               + attempts
                               + " attempts: "

@@ -11,6 +11,7 @@ import dev.lanes.common.builds.BuildMessages;
 import dev.lanes.common.builds.BuildQueries;
 import dev.lanes.common.concurrent.Blocking;
 import dev.lanes.common.domain.Build;
+import dev.lanes.common.domain.BuildReason;
 import dev.lanes.common.messaging.Failures;
 import dev.lanes.common.messaging.MalformedMessage;
 import dev.lanes.common.messaging.Message;
@@ -83,7 +84,10 @@ public final class BuildPipeline {
                 ? Future.failedFuture(e)
                 : transitions
                     .fail(
-                        id, "the command " + command.type() + " could not be processed: " + e, null)
+                        id,
+                        BuildReason.INTERNAL_ERROR,
+                        "the command " + command.type() + " could not be processed: " + e,
+                        null)
                     .transform(v -> Future.failedFuture(e)));
   }
 
@@ -100,6 +104,7 @@ public final class BuildPipeline {
       return transitions
           .fail(
               p.build().id(),
+              BuildReason.LOCAL_GIT_NOT_ALLOWED,
               "local git repositories are not allowed here (LANES_ALLOW_LOCAL_GIT)",
               null)
           .mapEmpty();
@@ -132,7 +137,7 @@ public final class BuildPipeline {
   private Future<Void> unresolved(Build build, Throwable e) {
     if (e instanceof RefResolutionException r) {
       LOG.info("build {}: {}", build.id(), r.getMessage());
-      return transitions.fail(build.id(), r.getMessage(), null).mapEmpty();
+      return transitions.fail(build.id(), r.reason(), r.getMessage(), null).mapEmpty();
     }
     return Future.failedFuture(e);
   }

@@ -4,6 +4,7 @@ import dev.lanes.builds.k8s.BuildJobs;
 import dev.lanes.builds.store.BuildTransitions;
 import dev.lanes.common.builds.BuildLog;
 import dev.lanes.common.domain.Build;
+import dev.lanes.common.domain.BuildReason;
 import dev.lanes.common.domain.BuildStatus;
 import dev.lanes.common.k8s.LaneLabels;
 import dev.lanes.common.pods.BuildPods;
@@ -109,7 +110,11 @@ public final class JobStatusReconciler {
 
   private Future<Void> jobGone(UUID id, String jobName) {
     return transitions
-        .fail(id, "the build Job " + jobName + " was deleted before the build finished", null)
+        .fail(
+            id,
+            BuildReason.JOB_DELETED,
+            "the build Job " + jobName + " was deleted before the build finished",
+            null)
         .onSuccess(b -> b.ifPresent(x -> slotFreed.run()))
         .mapEmpty();
   }
@@ -189,31 +194,20 @@ public final class JobStatusReconciler {
         .mapEmpty();
   }
 
-  private Future<Void> failed(UUID id, String reason) {
+  private Future<Void> failed(UUID id, String jobReason) {
     return pods.pod(id)
-        .compose(pod -> logOf(pod).compose(log -> transitions.fail(id, why(reason, pod), log)))
+        .compose(
+            pod ->
+                logOf(pod)
+                    .compose(
+                        log -> {
+                          JobFailure why =
+                              JobFailure.of(
+                                  jobReason, pod.map(BuildPods.PodState::terminated), timeout);
+                          return transitions.fail(id, why.reason(), why.message(), log);
+                        }))
         .onSuccess(b -> b.ifPresent(x -> slotFreed.run()))
         .mapEmpty();
-  }
-
-  private String why(String reason, Optional<BuildPods.PodState> pod) {
-    if ("DeadlineExceeded".equals(reason)) {
-      return "the build took longer than BUILD_TIMEOUT ("
-          + timeout.toMinutes()
-          + "m) and was"
-          + " stopped (DeadlineExceeded)";
-    }
-    String detail =
-        pod.map(BuildPods.PodState::terminated)
-            .map(
-                t ->
-                    "Kaniko exited with code "
-                        + t.getExitCode()
-                        + (t.getMessage() == null || t.getMessage().isBlank()
-                            ? ""
-                            : ": " + lastLine(t.getMessage())))
-            .orElse("the build pod failed");
-    return detail + (reason == null ? "" : " (" + reason + ")");
   }
 
   private Future<BuildLog> logOf(Optional<BuildPods.PodState> pod) {
@@ -240,11 +234,6 @@ public final class JobStatusReconciler {
                 List.of("Complete", "Failed", "SuccessCriteriaMet", "FailureTarget")
                     .contains(c.getType()))
         .findFirst();
-  }
-
-  private static String lastLine(String text) {
-    String[] lines = text.trim().split("\n");
-    return lines[lines.length - 1];
   }
 
   private static UUID buildId(java.util.Map<String, String> labels) {

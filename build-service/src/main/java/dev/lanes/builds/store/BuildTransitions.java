@@ -6,6 +6,7 @@ import dev.lanes.common.builds.BuildRows;
 import dev.lanes.common.builds.BuildSource;
 import dev.lanes.common.db.Database;
 import dev.lanes.common.domain.Build;
+import dev.lanes.common.domain.BuildReason;
 import dev.lanes.common.metrics.OutcomeTimers;
 import dev.lanes.common.outbox.Outbox;
 import io.vertx.core.Future;
@@ -21,6 +22,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -57,8 +59,8 @@ public final class BuildTransitions {
           + " $1 and status = 'pending' returning "
           + BuildRows.COLUMNS;
   private static final String FAIL =
-      "update builds set status = 'failed', message = $2, finished_at = now() where id = $1 and"
-          + " status in ('pending', 'queued', 'running') returning "
+      "update builds set status = 'failed', reason = $2, message = $3, finished_at = now() where"
+          + " id = $1 and status in ('pending', 'queued', 'running') returning "
           + BuildRows.COLUMNS;
   private static final String RUNNING =
       "update builds set status = 'running', started_at = coalesce(started_at, $2) where id = $1"
@@ -143,9 +145,16 @@ public final class BuildTransitions {
     return change(REUSE, params, null).onSuccess(b -> b.ifPresent(this::ended));
   }
 
-  /** → failed, with why, and the log when there is one. */
-  public Future<Optional<Build>> fail(UUID id, String message, BuildLog log) {
-    return change(FAIL, Tuple.of(id, message), log).onSuccess(b -> b.ifPresent(this::ended));
+  /**
+   * → failed, with why (a code for clients to match on and words for people), and the log when
+   * there is one.
+   *
+   * @throws NullPointerException when {@code reason} is {@code null}: every failed build says why
+   */
+  public Future<Optional<Build>> fail(UUID id, BuildReason reason, String message, BuildLog log) {
+    Objects.requireNonNull(reason, "a failed build needs a reason");
+    return change(FAIL, Tuple.of(id, reason.code(), message), log)
+        .onSuccess(b -> b.ifPresent(this::ended));
   }
 
   /** queued → running. */

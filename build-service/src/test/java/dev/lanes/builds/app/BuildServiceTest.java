@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.lanes.common.builds.BuildMessages;
 import dev.lanes.common.domain.Build;
+import dev.lanes.common.domain.BuildReason;
 import dev.lanes.common.domain.BuildStatus;
 import dev.lanes.common.k8s.KubeClients;
 import dev.lanes.common.k8s.KubeConfig;
@@ -54,6 +55,17 @@ class BuildServiceTest {
   private static Build until(Build b, BuildStatus status) {
     await().atMost(LONG).until(() -> f.get(b).status() == status);
     return f.get(b);
+  }
+
+  /** The data of the status event that reported {@code build} failed. */
+  private static io.vertx.core.json.JsonObject failedEvent(Build build) {
+    await().atMost(LONG).until(() -> f.statuses(build.id()).contains("failed"));
+    return f.events.stream()
+        .filter(m -> m.subject().equals(build.id().toString()))
+        .map(Message::data)
+        .filter(d -> "failed".equals(d.getString("status")))
+        .findFirst()
+        .orElseThrow();
   }
 
   private static List<Job> jobs() {
@@ -126,8 +138,11 @@ class BuildServiceTest {
 
     Build failed = until(f.request("web", "release/9.9", false), BuildStatus.FAILED);
 
+    assertThat(failed.reason()).isEqualTo(BuildReason.REF_NOT_FOUND);
     assertThat(failed.message()).contains("ref 'release/9.9' not found");
     assertThat(jobs()).isEmpty();
+    assertThat(failedEvent(failed).getString("reason")).isEqualTo("ref_not_found");
+    assertThat(failedEvent(failed).getString("message")).isEqualTo(failed.message());
   }
 
   @Test
@@ -138,6 +153,7 @@ class BuildServiceTest {
 
     Build failed = until(f.request("nodocker", "main", false), BuildStatus.FAILED);
 
+    assertThat(failed.reason()).isEqualTo(BuildReason.DOCKERFILE_MISSING);
     assertThat(failed.message())
         .startsWith("Kaniko exited with code 1")
         .contains("Dockerfile does not exist at " + commit.substring(0, 7));
@@ -152,6 +168,7 @@ class BuildServiceTest {
 
     Build failed = until(f.request("slow", "main", false), BuildStatus.FAILED);
 
+    assertThat(failed.reason()).isEqualTo(BuildReason.DEADLINE_EXCEEDED);
     assertThat(failed.message()).contains("BUILD_TIMEOUT").contains("DeadlineExceeded");
   }
 
@@ -217,6 +234,7 @@ class BuildServiceTest {
     Build cancelled = await(f.intake.cancel("web", running.id(), "test"));
 
     assertThat(cancelled.status()).isEqualTo(BuildStatus.CANCELLED);
+    assertThat(cancelled.reason()).isEqualTo(BuildReason.CANCELLED);
     await().atMost(LONG).until(() -> jobs().isEmpty());
     await().atMost(LONG).until(() -> savedLog(cancelled) != null);
     assertThat(savedLog(cancelled)).contains("RUN echo started");
@@ -233,6 +251,7 @@ class BuildServiceTest {
     f.kube.batch().v1().jobs().inNamespace("paas-builds").withName(running.jobName()).delete();
 
     Build failed = until(running, BuildStatus.FAILED);
+    assertThat(failed.reason()).isEqualTo(BuildReason.JOB_DELETED);
     assertThat(failed.message()).contains("was deleted before the build finished");
   }
 
@@ -359,6 +378,7 @@ class BuildServiceTest {
 
       Build failed = until(f.request("web", "main", false), BuildStatus.FAILED);
 
+      assertThat(failed.reason()).isEqualTo(BuildReason.KUBERNETES_UNAVAILABLE);
       assertThat(failed.message())
           .startsWith("could not create the build Job in 3 attempts")
           .contains("not reachable");

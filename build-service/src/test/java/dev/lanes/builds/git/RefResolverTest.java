@@ -3,6 +3,9 @@ package dev.lanes.builds.git;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import com.sun.net.httpserver.HttpServer;
+import dev.lanes.common.domain.BuildReason;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
@@ -88,7 +91,7 @@ class RefResolverTest {
     RefResolutionException e =
         catchThrowableOfType(RefResolutionException.class, () -> resolver.resolve(remote, "nope"));
     assertThat(e).hasMessageContaining("ref 'nope' not found in file://");
-    assertThat(e.isUnreachable()).isFalse();
+    assertThat(e.reason()).isEqualTo(BuildReason.REF_NOT_FOUND);
     assertThat(
             catchThrowableOfType(
                 RefResolutionException.class, () -> resolver.resolve(remote, "0000000")))
@@ -102,7 +105,7 @@ class RefResolverTest {
             RefResolutionException.class,
             () -> resolver.resolve(GitRemote.of("file://" + dir.resolve("missing")), "main"));
     assertThat(e).hasMessageStartingWith("cannot reach git repository file://");
-    assertThat(e.isUnreachable()).isTrue();
+    assertThat(e.reason()).isEqualTo(BuildReason.REPO_UNREACHABLE);
   }
 
   @Test
@@ -130,12 +133,42 @@ class RefResolverTest {
               () ->
                   impatient.resolve(
                       GitRemote.of("git://127.0.0.1:" + silent.getLocalPort() + "/web"), "main"));
-      assertThat(e.isUnreachable()).isTrue();
+      assertThat(e.reason()).isEqualTo(BuildReason.REPO_UNREACHABLE);
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
     } finally {
       for (Socket s : held) {
         s.close();
       }
+    }
+  }
+
+  @Test
+  void saysWhenTheServerWantsCredentials() throws Exception {
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext(
+        "/",
+        exchange -> {
+          exchange.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"git\"");
+          exchange.sendResponseHeaders(401, -1);
+          exchange.close();
+        });
+    server.start();
+    try {
+      RefResolutionException e =
+          catchThrowableOfType(
+              RefResolutionException.class,
+              () ->
+                  resolver.resolve(
+                      new GitRemote(
+                          "http://127.0.0.1:" + server.getAddress().getPort() + "/team/private",
+                          "git://unused",
+                          false),
+                      "main"));
+
+      assertThat(e.reason()).isEqualTo(BuildReason.AUTH_FAILED);
+      assertThat(e).hasMessageContaining("without valid credentials");
+    } finally {
+      server.stop(0);
     }
   }
 }

@@ -40,6 +40,7 @@ class BuildJobSpecTest {
         null,
         BuildStatus.QUEUED,
         null,
+        null,
         "build-x",
         Instant.now(),
         null,

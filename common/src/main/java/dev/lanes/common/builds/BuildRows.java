@@ -2,6 +2,7 @@ package dev.lanes.common.builds;
 
 import dev.lanes.common.db.Rows;
 import dev.lanes.common.domain.Build;
+import dev.lanes.common.domain.BuildReason;
 import dev.lanes.common.domain.BuildStatus;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -12,8 +13,8 @@ import java.util.List;
 public final class BuildRows {
 
   public static final String COLUMNS =
-      "id, app, image_repo, git_ref, commit, tag, image, digest, status, message, job_name,"
-          + " created_at, started_at, finished_at, reused_from";
+      "id, app, image_repo, git_ref, commit, tag, image, digest, status, reason, message,"
+          + " job_name, created_at, started_at, finished_at, reused_from";
 
   private BuildRows() {}
 
@@ -28,6 +29,7 @@ public final class BuildRows {
         r.getString("image"),
         r.getString("digest"),
         BuildStatus.of(r.getString("status")),
+        BuildReason.of(r.getString("reason")),
         r.getString("message"),
         r.getString("job_name"),
         Rows.instant(r, "created_at"),

@@ -9,7 +9,8 @@ import java.util.UUID;
  * @param commit the full 40-hex SHA the ref resolved to, once resolved
  * @param tag the first 7 hex characters of the commit
  * @param image {@code registry:tag}
- * @param message why it failed, or {@code null}
+ * @param reason why it failed or was cancelled, as a stable code; {@code null} otherwise
+ * @param message why it failed, in words, or {@code null}
  * @param reusedFrom the earlier build of the same commit whose image this one reused, or {@code
  *     null}
  */
@@ -23,6 +24,7 @@ public record Build(
     String image,
     String digest,
     BuildStatus status,
+    BuildReason reason,
     String message,
     String jobName,
     Instant createdAt,

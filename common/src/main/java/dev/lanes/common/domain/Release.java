@@ -9,6 +9,8 @@ import java.util.UUID;
  *
  * @param envs release overrides, merged over the app's envs
  * @param revision increments on every change
+ * @param reason why it failed, as a stable code; {@code null} unless {@code failed}
+ * @param message why it failed, in words, or {@code null}
  * @param deployment the Deployment's name, {@code {app}-{lane}}
  * @param service the Service's name, or {@code null} for a worker
  */
@@ -22,6 +24,7 @@ public record Release(
     Map<String, String> envs,
     int revision,
     ReleaseStatus status,
+    ReleaseReason reason,
     String message,
     String deployment,
     String service,

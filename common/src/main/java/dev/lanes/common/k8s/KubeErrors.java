@@ -19,6 +19,16 @@ public final class KubeErrors {
     return e instanceof KubernetesClientException k && k.getCode() == 409;
   }
 
+  /** Whether the API server refused the call for want of a permission (RBAC). */
+  public static boolean isForbidden(Throwable e) {
+    for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+      if (t instanceof KubernetesClientException k && k.getCode() == 403) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Whether the API server could not be reached or answered that it is overloaded. */
   public static boolean isUnavailable(Throwable e) {
     if (e instanceof KubernetesClientException k && (k.getCode() >= 500 || k.getCode() == 429)) {

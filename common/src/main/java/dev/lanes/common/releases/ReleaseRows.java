@@ -2,6 +2,7 @@ package dev.lanes.common.releases;
 
 import dev.lanes.common.db.Rows;
 import dev.lanes.common.domain.Release;
+import dev.lanes.common.domain.ReleaseReason;
 import dev.lanes.common.domain.ReleaseStatus;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -12,8 +13,8 @@ import java.util.List;
 public final class ReleaseRows {
 
   public static final String COLUMNS =
-      "id, app, lane, tag, image, replicas, envs, revision, status, message, deployment, service,"
-          + " created_at, updated_at";
+      "id, app, lane, tag, image, replicas, envs, revision, status, reason, message, deployment,"
+          + " service, created_at, updated_at";
 
   private ReleaseRows() {}
 
@@ -28,6 +29,7 @@ public final class ReleaseRows {
         Rows.stringMap(r, "envs"),
         r.getInteger("revision"),
         ReleaseStatus.of(r.getString("status")),
+        ReleaseReason.of(r.getString("reason")),
         r.getString("message"),
         r.getString("deployment"),
         r.getString("service"),

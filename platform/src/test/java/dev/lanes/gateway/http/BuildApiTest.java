@@ -244,6 +244,7 @@ class BuildApiTest {
 
     assertThat(cancelled.status()).isEqualTo(200);
     assertThat(cancelled.data().getString("status")).isEqualTo("cancelled");
+    assertThat(cancelled.data().getString("reason")).isEqualTo("cancelled");
     assertThat(cancelled.data().getString("message")).isEqualTo("cancelled by API key admin");
     assertThat(cancelled.data().getString("finished_at")).isNotNull();
     assertThat(outboxTypes()).contains("dev.lanes.build.cancel");
@@ -279,6 +280,33 @@ class BuildApiTest {
     assertThat(events.raw().toString())
         .isEqualTo(
             "data: step one\n\ndata: step two\n\nevent: end\ndata: {\"status\":\"succeeded\"}\n\n");
+  }
+
+  @Test
+  void aFailedBuildSaysWhyAsACodeInItsJsonAndAtTheEndOfItsLog() {
+    UUID id = insert("web", "failed", SHA, "2026-01-01T00:00:00Z");
+    // what build-service writes when the Dockerfile is missing
+    gateway.sql(
+        "update builds set reason = 'dockerfile_missing', message = 'Kaniko exited with code 1'"
+            + " where id = '"
+            + id
+            + "'");
+    gateway.sql("insert into build_logs (build_id, log) values ('" + id + "', E'step one\\n')");
+
+    JsonObject build = gateway.get("/api/v1/apps/web/builds/" + id).data();
+    Response events =
+        gateway.callWithHeaders(
+            HttpMethod.GET,
+            "/api/v1/apps/web/builds/" + id + "/logs?follow=true",
+            "Accept",
+            "text/event-stream");
+
+    assertThat(build.getString("reason")).isEqualTo("dockerfile_missing");
+    assertThat(build.getString("message")).isEqualTo("Kaniko exited with code 1");
+    assertThat(events.raw().toString())
+        .endsWith(
+            "event: end\ndata: {\"status\":\"failed\",\"reason\":\"dockerfile_missing\","
+                + "\"message\":\"Kaniko exited with code 1\"}\n\n");
   }
 
   @Test

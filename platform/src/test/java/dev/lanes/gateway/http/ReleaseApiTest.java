@@ -146,6 +146,26 @@ class ReleaseApiTest {
   }
 
   @Test
+  void aFailedReleaseSaysWhyAsACodeAndANewRevisionClearsIt() {
+    String id = gateway.post("/api/v1/releases", release("dev")).data().getString("id");
+    // what release-service writes when the rollout crash-loops
+    gateway.sql(
+        "update releases set status = 'failed', reason = 'crash_loop', message = 'pod web-dev-x:"
+            + " CrashLoopBackOff' where id = '"
+            + id
+            + "'");
+
+    JsonObject failed = gateway.get("/api/v1/releases/" + id).data();
+    JsonObject again = gateway.post("/api/v1/releases", release("dev")).data();
+
+    assertThat(failed.getString("reason")).isEqualTo("crash_loop");
+    assertThat(failed.getString("message")).contains("CrashLoopBackOff");
+    assertThat(again.getString("status")).isEqualTo("pending");
+    assertThat(again.getValue("reason")).isNull();
+    assertThat(again.getValue("message")).isNull();
+  }
+
+  @Test
   void refusesWhatCannotBeReleased() {
     assertCode(
         gateway.post("/api/v1/releases", release("dev").put("app", "nope")), 404, "app_not_found");

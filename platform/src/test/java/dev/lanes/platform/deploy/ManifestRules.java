@@ -593,6 +593,7 @@ final class ManifestRules {
               1,
               ReleaseStatus.PENDING,
               null,
+              null,
               name,
               name,
               null,

@@ -47,8 +47,9 @@ public final class ReleaseIntakeStore implements ReleaseIntake {
           + " deployment, service) values ($1, $2, $3, $4, $5, $6, $7, 1, 'pending', $8, $9) on"
           + " conflict (app, lane) do update set tag = excluded.tag, image = excluded.image,"
           + " replicas = excluded.replicas, envs = excluded.envs, revision = releases.revision +"
-          + " 1, status = 'pending', message = null, deployment = excluded.deployment, service ="
-          + " excluded.service, updated_at = now(), status_changed_at = now() returning "
+          + " 1, status = 'pending', reason = null, message = null, deployment ="
+          + " excluded.deployment, service = excluded.service, updated_at = now(),"
+          + " status_changed_at = now() returning "
           + ReleaseRows.COLUMNS;
   private static final String REVISION =
       "insert into release_revisions (release_id, revision, tag, image, replicas, envs, cause)"
@@ -57,8 +58,8 @@ public final class ReleaseIntakeStore implements ReleaseIntake {
       "select revision, tag, image, replicas, envs, cause, created_at from release_revisions where"
           + " release_id = $1 and revision = $2";
   private static final String MARK_DELETING =
-      "update releases set status = 'deleting', message = null, status_changed_at = now() where"
-          + " id = $1 returning "
+      "update releases set status = 'deleting', reason = null, message = null, status_changed_at ="
+          + " now() where id = $1 returning "
           + ReleaseRows.COLUMNS;
 
   private final Database db;

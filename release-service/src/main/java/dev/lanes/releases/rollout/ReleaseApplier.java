@@ -5,6 +5,7 @@ import dev.lanes.common.crypto.SecretBox;
 import dev.lanes.common.domain.App;
 import dev.lanes.common.domain.Lane;
 import dev.lanes.common.domain.Release;
+import dev.lanes.common.domain.ReleaseReason;
 import dev.lanes.common.error.ClientError;
 import dev.lanes.common.k8s.KubeErrors;
 import dev.lanes.common.k8s.LaneNames;
@@ -76,6 +77,7 @@ public final class ReleaseApplier {
                             .failed(
                                 id,
                                 revision,
+                                ReleaseReason.INTERNAL_ERROR,
                                 "the command " + command.type() + " could not be processed: " + e,
                                 false)
                             .transform(v -> Future.failedFuture(e)));
@@ -144,7 +146,9 @@ public final class ReleaseApplier {
 
   private Future<Void> notApplied(Release r, Throwable e) {
     if (e instanceof ClientError conflict) {
-      return d.transitions().failed(r.id(), r.revision(), conflict.detail(), false).mapEmpty();
+      return d.transitions()
+          .failed(r.id(), r.revision(), ReleaseReason.NAME_CONFLICT, conflict.detail(), false)
+          .mapEmpty();
     }
     if (KubeErrors.isUnavailable(e)) {
       return Future.failedFuture(e); // the command comes again; the release stays pending meanwhile
@@ -153,6 +157,7 @@ public final class ReleaseApplier {
         .failed(
             r.id(),
             r.revision(),
+            KubeErrors.isForbidden(e) ? ReleaseReason.FORBIDDEN : ReleaseReason.KUBERNETES_REFUSED,
             "Kubernetes refused the release: " + KubeErrors.describe(e),
             false)
         .mapEmpty();

@@ -1,6 +1,7 @@
 package dev.lanes.releases.rollout;
 
 import dev.lanes.common.domain.Release;
+import dev.lanes.common.domain.ReleaseReason;
 import dev.lanes.common.domain.ReleaseStatus;
 import dev.lanes.common.k8s.LaneLabels;
 import dev.lanes.common.k8s.LaneNames;
@@ -19,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -37,15 +37,17 @@ import org.slf4j.LoggerFactory;
 public final class RolloutTracker {
 
   private static final Logger LOG = LoggerFactory.getLogger(RolloutTracker.class);
-  static final Set<String> STUCK =
-      Set.of(
-          "CrashLoopBackOff",
-          "ImagePullBackOff",
-          "ErrImagePull",
-          "CreateContainerConfigError",
-          "CreateContainerError",
-          "InvalidImageName",
-          "RunContainerError");
+
+  /** The waiting reasons of a container that will not get better by itself, and what each means. */
+  static final Map<String, ReleaseReason> STUCK =
+      Map.of(
+          "CrashLoopBackOff", ReleaseReason.CRASH_LOOP,
+          "ImagePullBackOff", ReleaseReason.IMAGE_PULL_FAILED,
+          "ErrImagePull", ReleaseReason.IMAGE_PULL_FAILED,
+          "InvalidImageName", ReleaseReason.IMAGE_PULL_FAILED,
+          "CreateContainerConfigError", ReleaseReason.CONTAINER_CONFIG_INVALID,
+          "CreateContainerError", ReleaseReason.CONTAINER_START_FAILED,
+          "RunContainerError", ReleaseReason.CONTAINER_START_FAILED);
 
   /** How long a pending or deleting release may wait before its command counts as lost. */
   private static final Duration RETRY_AFTER = Duration.ofSeconds(10);
@@ -132,6 +134,7 @@ public final class RolloutTracker {
               .failed(
                   ref.id(),
                   ref.revision(),
+                  ReleaseReason.PROGRESS_DEADLINE_EXCEEDED,
                   "the rollout did not finish within RELEASE_TIMEOUT ("
                       + minutes(d.timeout())
                       + "): ProgressDeadlineExceeded"
@@ -196,7 +199,7 @@ public final class RolloutTracker {
     if (labels == null || !LaneLabels.isManaged(labels) || labels.get(LaneLabels.LANE) == null) {
       return Future.succeededFuture();
     }
-    Optional<String> stuck = stuck(pod);
+    Optional<Stuck> stuck = stuck(pod);
     if (stuck.isEmpty()) {
       return Future.succeededFuture();
     }
@@ -221,7 +224,8 @@ public final class RolloutTracker {
                   .failed(
                       ref.get().id(),
                       ref.get().revision(),
-                      "pod " + pod.getMetadata().getName() + ": " + stuck.get(),
+                      stuck.get().reason(),
+                      "pod " + pod.getMetadata().getName() + ": " + stuck.get().why(),
                       false)
                   .mapEmpty();
             });
@@ -310,6 +314,7 @@ public final class RolloutTracker {
             .failed(
                 r.id(),
                 r.revision(),
+                ReleaseReason.DEADLINE_EXCEEDED,
                 "the release could not be applied within RELEASE_TIMEOUT ("
                     + minutes(d.timeout())
                     + "); is the Kubernetes API reachable?",
@@ -335,6 +340,7 @@ public final class RolloutTracker {
           .failed(
               r.id(),
               r.revision(),
+              ReleaseReason.DEPLOYMENT_MISSING,
               "the Deployment "
                   + LaneNames.laneObject(r.app(), r.lane())
                   + " is missing; release again to restore it",
@@ -352,18 +358,22 @@ public final class RolloutTracker {
         .failed(
             r.id(),
             r.revision(),
+            ReleaseReason.DEADLINE_EXCEEDED,
             "the rollout did not finish within RELEASE_TIMEOUT (" + minutes(d.timeout()) + ")",
             false)
         .mapEmpty();
   }
 
-  private static Optional<String> stuck(Pod pod) {
+  /** A stuck container: what it means, and in words what its status shows. */
+  private record Stuck(ReleaseReason reason, String why) {}
+
+  private static Optional<Stuck> stuck(Pod pod) {
     if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
       return Optional.empty();
     }
     for (ContainerStatus c : pod.getStatus().getContainerStatuses()) {
       var waiting = c.getState() == null ? null : c.getState().getWaiting();
-      if (waiting != null && STUCK.contains(waiting.getReason())) {
+      if (waiting != null && STUCK.containsKey(waiting.getReason())) {
         StringBuilder why = new StringBuilder(waiting.getReason());
         if (c.getRestartCount() != null && c.getRestartCount() > 0) {
           why.append(" (restarted ").append(c.getRestartCount()).append(" times)");
@@ -377,7 +387,7 @@ public final class RolloutTracker {
         } else if (waiting.getMessage() != null) {
           why.append(": ").append(waiting.getMessage());
         }
-        return Optional.of(why.toString());
+        return Optional.of(new Stuck(STUCK.get(waiting.getReason()), why.toString()));
       }
     }
     return Optional.empty();

@@ -5,6 +5,7 @@ import dev.lanes.common.db.Database;
 import dev.lanes.common.db.Rows;
 import dev.lanes.common.domain.App;
 import dev.lanes.common.domain.Release;
+import dev.lanes.common.domain.ReleaseReason;
 import dev.lanes.common.domain.ReleaseStatus;
 import dev.lanes.common.metrics.OutcomeTimers;
 import dev.lanes.common.outbox.Outbox;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -38,8 +40,8 @@ public final class ReleaseTransitions {
   private static final String GET =
       "select " + ReleaseRows.COLUMNS + " from releases where id = $1";
   private static final String SET_STATUS =
-      "update releases set status = $3, message = $4, status_changed_at = now() where id = $1 and"
-          + " revision = $2 and status = any($5::text[]) returning "
+      "update releases set status = $3, reason = $4, message = $5, status_changed_at = now() where"
+          + " id = $1 and revision = $2 and status = any($6::text[]) returning "
           + ReleaseRows.COLUMNS;
   private static final String DELETE =
       "delete from releases where id = $1 and status = 'deleting' returning " + ReleaseRows.COLUMNS;
@@ -125,20 +127,26 @@ public final class ReleaseTransitions {
 
   /** pending → progressing: its objects are written, the rollout runs. */
   public Future<Optional<Release>> progressing(UUID id, int revision) {
-    return set(id, revision, "progressing", null, "pending");
+    return set(id, revision, "progressing", null, null, "pending");
   }
 
   /** pending or progressing → deployed: every pod of the revision is available. */
   public Future<Optional<Release>> deployed(UUID id, int revision) {
-    return set(id, revision, "deployed", null, "pending", "progressing")
+    return set(id, revision, "deployed", null, null, "pending", "progressing")
         .onSuccess(r -> r.ifPresent(this::settled));
   }
 
-  /** → failed, with why; also from deployed, when its Deployment was deleted under it. */
+  /**
+   * → failed, with why (a code for clients to match on and words for people); also from deployed,
+   * when its Deployment was deleted under it.
+   *
+   * @throws NullPointerException when {@code reason} is {@code null}: every failed release says why
+   */
   public Future<Optional<Release>> failed(
-      UUID id, int revision, String message, boolean evenIfDeployed) {
+      UUID id, int revision, ReleaseReason reason, String message, boolean evenIfDeployed) {
+    Objects.requireNonNull(reason, "a failed release needs a reason");
     Future<Optional<Release>> rollout =
-        set(id, revision, "failed", message, "pending", "progressing")
+        set(id, revision, "failed", reason, message, "pending", "progressing")
             .onSuccess(r -> r.ifPresent(this::settled));
     // a deployed release whose Deployment went: not the end of a rollout, so not timed
     return evenIfDeployed
@@ -146,17 +154,24 @@ public final class ReleaseTransitions {
             r ->
                 r.isPresent()
                     ? Future.succeededFuture(r)
-                    : set(id, revision, "failed", message, "deployed"))
+                    : set(id, revision, "failed", reason, message, "deployed"))
         : rollout;
   }
 
   private Future<Optional<Release>> set(
-      UUID id, int revision, String status, String message, String... from) {
+      UUID id, int revision, String status, ReleaseReason reason, String message, String... from) {
     return db.pool()
         .withTransaction(
             tx ->
                 tx.preparedQuery(SET_STATUS)
-                    .execute(Tuple.of(id, revision, status, message, from))
+                    .execute(
+                        Tuple.of(
+                            id,
+                            revision,
+                            status,
+                            reason == null ? null : reason.code(),
+                            message,
+                            from))
                     .compose(
                         rows -> {
                           if (rows.size() == 0) {

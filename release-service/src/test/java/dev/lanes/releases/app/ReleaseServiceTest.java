@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.lanes.common.domain.Release;
+import dev.lanes.common.domain.ReleaseReason;
 import dev.lanes.common.domain.ReleaseStatus;
 import dev.lanes.common.error.ClientError;
 import dev.lanes.common.releases.ReleaseRequest;
@@ -240,6 +241,7 @@ class ReleaseServiceTest {
             f.release("web", "dev", "abc1234", 1, Map.of("SANDBOX_CRASH", "1")),
             ReleaseStatus.FAILED);
 
+    assertThat(failed.reason()).isEqualTo(ReleaseReason.CRASH_LOOP);
     assertThat(failed.message())
         .startsWith("pod web-dev-")
         .contains("CrashLoopBackOff")
@@ -257,7 +259,16 @@ class ReleaseServiceTest {
             f.release("web", "dev", "abc1234", 1, Map.of("SANDBOX_IMAGE_PULL_ERROR", "1")),
             ReleaseStatus.FAILED);
 
+    assertThat(failed.reason()).isEqualTo(ReleaseReason.IMAGE_PULL_FAILED);
     assertThat(failed.message()).containsAnyOf("ErrImagePull", "ImagePullBackOff");
+    await().atMost(LONG).until(() -> f.statuses(failed.id()).contains("failed@1"));
+    assertThat(
+            f.events.stream()
+                .filter(m -> m.subject().equals(failed.id().toString()))
+                .map(m -> m.data())
+                .filter(d -> "failed".equals(d.getString("status")))
+                .map(d -> d.getString("reason")))
+        .containsExactly("image_pull_failed");
   }
 
   @Test
@@ -271,6 +282,7 @@ class ReleaseServiceTest {
             f.release("web", "dev", "abc1234", 1, Map.of("SANDBOX_NOT_READY", "1")),
             ReleaseStatus.FAILED);
 
+    assertThat(failed.reason()).isEqualTo(ReleaseReason.PROGRESS_DEADLINE_EXCEEDED);
     assertThat(failed.message())
         .contains("RELEASE_TIMEOUT (2s)")
         .contains("ProgressDeadlineExceeded");
@@ -432,6 +444,7 @@ class ReleaseServiceTest {
 
     Release failed = until(f.release("web", "dev", "abc1234", 1, Map.of()), ReleaseStatus.FAILED);
 
+    assertThat(failed.reason()).isEqualTo(ReleaseReason.NAME_CONFLICT);
     assertThat(failed.message())
         .contains("a Service named web-dev exists in prod and Lanes does not manage it");
     Service untouched = service("web-dev");

@@ -108,6 +108,7 @@ class NextRevisionTest {
         7,
         ReleaseStatus.DEPLOYED,
         null,
+        null,
         "web-dev",
         "web-dev",
         Instant.EPOCH,

@@ -141,6 +141,7 @@ final class Fixtures {
           revision,
           ReleaseStatus.PENDING,
           null,
+          null,
           "web-" + lane,
           "web-" + lane,
           Instant.EPOCH,
