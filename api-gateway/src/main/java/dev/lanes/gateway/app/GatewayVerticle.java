@@ -6,6 +6,7 @@ import dev.lanes.common.concurrent.Blocking;
 import dev.lanes.common.crypto.SecretBox;
 import dev.lanes.common.db.Database;
 import dev.lanes.common.db.DbConfig;
+import dev.lanes.common.http.MalformedRequests;
 import dev.lanes.common.lanes.LaneQueries;
 import dev.lanes.common.lanes.RemoteLaneIntake;
 import dev.lanes.common.messaging.Messaging;
@@ -119,14 +120,14 @@ public final class GatewayVerticle extends VerticleBase {
         .compose(started -> requester.start())
         .compose(
             started ->
-                vertx
-                    .createHttpServer(
-                        new HttpServerOptions()
-                            .setHost(config.http().bindAddress())
-                            .setPort(config.http().port())
-                            .setCompressionSupported(true)
-                            .setTcpNoDelay(true))
-                    .requestHandler(ApiRouter.create(vertx, deps).router())
+                MalformedRequests.install(
+                        vertx.createHttpServer(
+                            new HttpServerOptions()
+                                .setHost(config.http().bindAddress())
+                                .setPort(config.http().port())
+                                .setCompressionSupported(true)
+                                .setTcpNoDelay(true)),
+                        ApiRouter.create(vertx, deps).router())
                     .listen()
                     .onSuccess(s -> server = s)
                     .onSuccess(s -> LOG.debug("gateway instance listening on {}", s.actualPort())));

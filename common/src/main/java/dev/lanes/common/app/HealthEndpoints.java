@@ -3,6 +3,7 @@ package dev.lanes.common.app;
 import dev.lanes.common.config.ConfigKey;
 import dev.lanes.common.config.ConfigReader;
 import dev.lanes.common.config.HttpConfig;
+import dev.lanes.common.http.MalformedRequests;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -52,6 +53,7 @@ public final class HealthEndpoints {
                   .end(new JsonObject().put("status", why == null ? "ready" : why).encode());
             });
     router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
-    return vertx.createHttpServer().requestHandler(router).listen(http.port(), http.bindAddress());
+    return MalformedRequests.install(vertx.createHttpServer(), router)
+        .listen(http.port(), http.bindAddress());
   }
 }

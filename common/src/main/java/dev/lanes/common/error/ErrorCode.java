@@ -7,6 +7,7 @@ package dev.lanes.common.error;
 public enum ErrorCode {
   // Request shape
   MALFORMED_JSON(400, "Malformed JSON"),
+  MALFORMED_REQUEST(400, "Malformed request"),
   VALIDATION_FAILED(400, "Invalid request"),
   NAME_TOO_LONG(400, "Name too long"),
   UNAUTHENTICATED(401, "Unauthenticated"),
@@ -16,6 +17,8 @@ public enum ErrorCode {
   NOT_ACCEPTABLE(406, "Not acceptable"),
   PAYLOAD_TOO_LARGE(413, "Payload too large"),
   UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type"),
+  URI_TOO_LONG(414, "URI too long"),
+  HEADERS_TOO_LARGE(431, "Request headers too large"),
 
   // Resources
   IMAGE_REPO_NOT_FOUND(404, "Image repo not found"),

@@ -30,7 +30,7 @@ public final class RequestIds implements Handler<RoutingContext> {
     return id == null ? newId() : id;
   }
 
-  private static String newId() {
+  static String newId() {
     return Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
   }
 }

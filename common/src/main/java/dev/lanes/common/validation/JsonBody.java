@@ -39,10 +39,16 @@ public final class JsonBody {
   /**
    * Parses a request body that must be one JSON object.
    *
-   * @throws ClientError {@code malformed_json} when it is not JSON, {@code validation_failed} when
-   *     it is JSON but not an object
+   * @throws ClientError {@code malformed_json} when it is not strict UTF-8 or not JSON, {@code
+   *     validation_failed} when it is JSON but not an object
    */
   public static JsonBody parse(byte[] bytes, Validation validation) {
+    if (!Utf8.isValid(bytes)) {
+      throw new ClientError(
+          ErrorCode.MALFORMED_JSON,
+          "the body is not valid UTF-8 (an overlong or truncated sequence, a surrogate or a stray"
+              + " byte)");
+    }
     JsonNode tree;
     try {
       tree = bytes.length == 0 ? null : Json.MAPPER.readTree(bytes);

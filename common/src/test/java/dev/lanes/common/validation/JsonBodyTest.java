@@ -25,6 +25,45 @@ class JsonBodyTest {
             ClientError.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.MALFORMED_JSON));
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"NaN", "Infinity", "-Infinity"})
+  void rejectsNumbersJsonDoesNotHave(String number) {
+    assertThatThrownBy(() -> parse("{\"replicas\":" + number + "}"))
+        .isInstanceOfSatisfying(
+            ClientError.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.MALFORMED_JSON));
+  }
+
+  /** Bytes inside a JSON string that are not UTF-8, though Jackson alone would read some. */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "c0af", // an overlong "/"
+        "e080af", // an overlong "/" in three bytes
+        "eda080", // an encoded surrogate
+        "e282", // a truncated three-byte sequence
+        "80", // a stray continuation byte
+        "ff" // never in UTF-8
+      })
+  void rejectsABodyThatIsNotStrictUtf8AsMalformed(String hex) {
+    byte[] bad = java.util.HexFormat.of().parseHex(hex);
+    byte[] head = "{\"description\":\"".getBytes(StandardCharsets.UTF_8);
+    byte[] tail = "\"}".getBytes(StandardCharsets.UTF_8);
+    byte[] body = new byte[head.length + bad.length + tail.length];
+    System.arraycopy(head, 0, body, 0, head.length);
+    System.arraycopy(bad, 0, body, head.length, bad.length);
+    System.arraycopy(tail, 0, body, head.length + bad.length, tail.length);
+
+    assertThatThrownBy(() -> JsonBody.parse(body, new Validation()))
+        .isInstanceOfSatisfying(
+            ClientError.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.MALFORMED_JSON));
+  }
+
+  @Test
+  void readsUtf8BeyondAscii() {
+    JsonBody body = parse("{\"description\":\"café ☕ 𝄞\"}");
+    assertThat(body.string("description")).isEqualTo("café ☕ 𝄞");
+  }
+
   @Test
   void rejectsAnEmptyBodyAsMalformed() {
     assertThatThrownBy(() -> JsonBody.parse(new byte[0], new Validation()))

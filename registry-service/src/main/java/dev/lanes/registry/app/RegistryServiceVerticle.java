@@ -1,5 +1,6 @@
 package dev.lanes.registry.app;
 
+import dev.lanes.common.http.MalformedRequests;
 import dev.lanes.registry.http.RouteFeed;
 import dev.lanes.registry.http.RoutesHandler;
 import dev.lanes.registry.table.RouteBook;
@@ -77,9 +78,7 @@ public final class RegistryServiceVerticle extends VerticleBase {
                   config.namespace());
             })
         .onFailure(e -> LOG.error("the registry's informers failed to start", e));
-    return vertx
-        .createHttpServer()
-        .requestHandler(router)
+    return MalformedRequests.install(vertx.createHttpServer(), router)
         .listen(config.http().port(), config.http().bindAddress())
         .onSuccess(s -> server = s);
   }
