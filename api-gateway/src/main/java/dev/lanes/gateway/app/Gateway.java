@@ -5,12 +5,14 @@ import dev.lanes.common.db.Database;
 import dev.lanes.common.db.DbConfig;
 import dev.lanes.common.messaging.Messaging;
 import dev.lanes.gateway.auth.AdminKeyBootstrap;
+import dev.lanes.gateway.auth.FailedAuthentications;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -63,11 +65,15 @@ public final class Gateway {
     int instances = config.instances();
     int poolSize = Math.max(1, db.poolSize() / instances);
     List<GatewayVerticle> started = new CopyOnWriteArrayList<>();
+    // one count for the process: the limit holds whichever event loop a request lands on
+    FailedAuthentications failures =
+        new FailedAuthentications(config.authFailureLimit(), Clock.systemUTC(), registry);
     return vertx
         .deployVerticle(
             () -> {
               GatewayVerticle v =
-                  new GatewayVerticle(config, db, poolSize, secrets, registry, kube, messaging);
+                  new GatewayVerticle(
+                      config, db, poolSize, secrets, registry, kube, messaging, failures);
               started.add(v);
               return v;
             },

@@ -19,6 +19,8 @@ import java.util.List;
  * @param secretKey the AES key sealing app secret envs at rest ({@code LANES_SECRET_KEY})
  * @param authCacheTtl how long a checked key is trusted before it is read again; bounds how long a
  *     key revoked through another gateway replica keeps working
+ * @param authFailureLimit failed authentications from one address a minute before the next ones are
+ *     refused with 429
  */
 public record GatewayConfig(
     HttpConfig http,
@@ -28,6 +30,7 @@ public record GatewayConfig(
     Secret secretKey,
     boolean allowLocalGit,
     Duration authCacheTtl,
+    int authFailureLimit,
     String buildNamespace,
     String deployNamespace) {
 
@@ -61,6 +64,16 @@ public record GatewayConfig(
           "How long a gateway trusts a checked API key before reading it again; a key revoked"
               + " through another replica stops working within this time.");
 
+  public static final ConfigKey<Integer> AUTH_FAILURE_LIMIT =
+      ConfigKey.integer(
+          "AUTH_FAILURE_LIMIT",
+          20,
+          1,
+          1_000_000,
+          "Failed authentications from one address a minute; past it, further failures from that"
+              + " address are answered 429 too_many_attempts until the minute ends (a valid key"
+              + " always passes).");
+
   public static final List<ConfigKey<?>> KEYS =
       List.of(
           HTTP_PORT,
@@ -71,6 +84,7 @@ public record GatewayConfig(
           SECRET_KEY,
           ALLOW_LOCAL_GIT,
           AUTH_CACHE_TTL,
+          AUTH_FAILURE_LIMIT,
           BuildKeys.BUILD_NAMESPACE,
           KubeConfig.DEPLOY_NAMESPACE);
 
@@ -84,6 +98,7 @@ public record GatewayConfig(
         reader.get(SECRET_KEY),
         Boolean.TRUE.equals(reader.get(ALLOW_LOCAL_GIT)),
         reader.get(AUTH_CACHE_TTL),
+        reader.get(AUTH_FAILURE_LIMIT),
         reader.get(BuildKeys.BUILD_NAMESPACE),
         reader.get(KubeConfig.DEPLOY_NAMESPACE));
   }
@@ -97,6 +112,7 @@ public record GatewayConfig(
         key,
         allowLocalGit,
         authCacheTtl,
+        authFailureLimit,
         buildNamespace,
         deployNamespace);
   }
@@ -110,6 +126,7 @@ public record GatewayConfig(
         secretKey,
         allow,
         authCacheTtl,
+        authFailureLimit,
         buildNamespace,
         deployNamespace);
   }
@@ -123,6 +140,7 @@ public record GatewayConfig(
         secretKey,
         allowLocalGit,
         authCacheTtl,
+        authFailureLimit,
         buildNamespace,
         deployNamespace);
   }

@@ -17,6 +17,7 @@ import dev.lanes.common.releases.ReleaseMessages;
 import dev.lanes.common.releases.ReleaseQueries;
 import dev.lanes.common.releases.RemoteReleaseIntake;
 import dev.lanes.gateway.auth.ApiKeyAuthenticator;
+import dev.lanes.gateway.auth.FailedAuthentications;
 import dev.lanes.gateway.events.EventFeed;
 import dev.lanes.gateway.http.ApiRouter;
 import dev.lanes.gateway.http.StatusWaiter;
@@ -62,6 +63,7 @@ public final class GatewayVerticle extends VerticleBase {
   private final PrometheusMeterRegistry registry;
   private final KubernetesClient kube;
   private final Messaging messaging;
+  private final FailedAuthentications failures;
   private Requester requester;
   private Database database;
   private EventFeed events;
@@ -75,8 +77,10 @@ public final class GatewayVerticle extends VerticleBase {
       SecretBox secrets,
       PrometheusMeterRegistry registry,
       KubernetesClient kube,
-      Messaging messaging) {
+      Messaging messaging,
+      FailedAuthentications failures) {
     this.config = config;
+    this.failures = failures;
     this.messaging = messaging;
     this.kube = kube;
     this.db = db;
@@ -92,7 +96,7 @@ public final class GatewayVerticle extends VerticleBase {
     requester = new Requester(vertx, messaging, ReleaseMessages.GATEWAY, REQUEST_TIMEOUT);
     events = new EventFeed(vertx, database, db.connectOptions(), Duration.ofSeconds(1));
     ApiKeyAuthenticator authenticator =
-        new ApiKeyAuthenticator(keys, config.authCacheTtl(), Clock.systemUTC());
+        new ApiKeyAuthenticator(keys, config.authCacheTtl(), Clock.systemUTC(), failures);
     vertx.eventBus().<String>localConsumer(KEY_REVOKED, m -> authenticator.invalidate(m.body()));
     ApiRouter.Deps deps =
         new ApiRouter.Deps(

@@ -7,6 +7,7 @@ import dev.lanes.gateway.store.ApiKeyStore;
 import dev.lanes.gateway.store.ApiKeyStore.StoredKey;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,6 +36,7 @@ public final class ApiKeyAuthenticator implements Handler<RoutingContext> {
   private final ApiKeyStore store;
   private final Duration ttl;
   private final Clock clock;
+  private final FailedAuthentications failures;
   private final Map<String, Entry> cache =
       new LinkedHashMap<>(256, 0.75f, true) {
         @Override
@@ -44,10 +46,15 @@ public final class ApiKeyAuthenticator implements Handler<RoutingContext> {
       };
   private final Map<String, Instant> lastTouched = new LinkedHashMap<>();
 
-  public ApiKeyAuthenticator(ApiKeyStore store, Duration ttl, Clock clock) {
+  /**
+   * @param failures where failed authentications are counted per address, shared by every instance
+   */
+  public ApiKeyAuthenticator(
+      ApiKeyStore store, Duration ttl, Clock clock, FailedAuthentications failures) {
     this.store = store;
     this.ttl = ttl;
     this.clock = clock;
+    this.failures = failures;
   }
 
   @Override
@@ -58,8 +65,7 @@ public final class ApiKeyAuthenticator implements Handler<RoutingContext> {
     }
     String presented = ctx.request().getHeader(HEADER);
     if (presented == null || presented.isBlank()) {
-      ctx.fail(
-          new ClientError(ErrorCode.UNAUTHENTICATED, "send an API key in the X-API-Key header"));
+      refuse(ctx, "send an API key in the X-API-Key header");
       return;
     }
     String id = ApiKeyFormat.idOf(presented.trim());
@@ -101,22 +107,40 @@ public final class ApiKeyAuthenticator implements Handler<RoutingContext> {
     byte[] hash = found.map(StoredKey::hash).orElse(new byte[32]);
     boolean valid = ApiKeyFormat.matches(presented, hash) && found.isPresent();
     if (!valid) {
-      ctx.fail(new ClientError(ErrorCode.UNAUTHENTICATED, "the API key is not valid"));
+      refuse(ctx, "the API key is not valid");
       return;
     }
     StoredKey key = found.get();
     Instant now = clock.instant();
     if (key.revokedAt() != null) {
-      ctx.fail(new ClientError(ErrorCode.UNAUTHENTICATED, "the API key was revoked"));
+      refuse(ctx, "the API key was revoked");
       return;
     }
     if (key.expiresAt() != null && !key.expiresAt().isAfter(now)) {
-      ctx.fail(new ClientError(ErrorCode.UNAUTHENTICATED, "the API key has expired"));
+      refuse(ctx, "the API key has expired");
       return;
     }
     ctx.put(Principal.CONTEXT_KEY, new Principal(key.id(), key.scopes()));
     touch(key.id(), now);
     ctx.next();
+  }
+
+  /** A failed authentication: a 401, or a 429 once its address failed too often. */
+  private void refuse(RoutingContext ctx, String detail) {
+    SocketAddress peer = ctx.request().remoteAddress();
+    String address = peer == null ? "unknown" : peer.hostAddress();
+    Duration refusedFor = failures.fail(address);
+    if (refusedFor == null) {
+      ctx.fail(new ClientError(ErrorCode.UNAUTHENTICATED, detail));
+    } else {
+      ctx.fail(
+          ClientError.tryAgainAfter(
+              ErrorCode.TOO_MANY_ATTEMPTS,
+              "too many failed authentications from your address; try again in "
+                  + Math.max(1, refusedFor.toSeconds())
+                  + " s",
+              refusedFor));
+    }
   }
 
   private void touch(String id, Instant now) {

@@ -103,7 +103,12 @@ class OpenApiContractTest {
                   new AppStore(db, SecretBox.fromBase64(SecretBox.newKey())),
                   new LaneQueries(db),
                   keys,
-                  new ApiKeyAuthenticator(keys, Duration.ofSeconds(1), clock),
+                  new ApiKeyAuthenticator(
+                      keys,
+                      Duration.ofSeconds(1),
+                      clock,
+                      new dev.lanes.gateway.auth.FailedAuthentications(
+                          20, clock, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))),
                   id -> {},
                   new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
                   false,

@@ -17,6 +17,7 @@ public enum ErrorCode {
   NOT_ACCEPTABLE(406, "Not acceptable"),
   PAYLOAD_TOO_LARGE(413, "Payload too large"),
   UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type"),
+  TOO_MANY_ATTEMPTS(429, "Too many attempts"),
   URI_TOO_LONG(414, "URI too long"),
   HEADERS_TOO_LARGE(431, "Request headers too large"),
 

@@ -51,6 +51,9 @@ public final class ProblemHandler implements Handler<RoutingContext> {
     if (error instanceof ServerError s && s.retryAfter() != null) {
       response.putHeader("Retry-After", Long.toString(s.retryAfter().toSeconds()));
     }
+    if (error instanceof ClientError c && c.retryAfter() != null) {
+      response.putHeader("Retry-After", Long.toString(Math.max(1, c.retryAfter().toSeconds())));
+    }
     if (error.code() == ErrorCode.METHOD_NOT_ALLOWED) {
       response.putHeader("Allow", String.join(", ", allowedMethods.apply(ctx.request().path())));
     }
