@@ -208,15 +208,28 @@ class LocalKubeFaultsTest {
                       && Integer.valueOf(1)
                           .equals(deployment("heal-dev").getStatus().getReadyReplicas()));
 
-      k8s.apps()
-          .deployments()
-          .inNamespace(NS)
-          .withName("heal-dev")
-          .edit(
-              d -> {
-                d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("evil:1");
-                d.getMetadata().getLabels().put("team", "heal");
-                return d;
+      // tried again, as kubectl edit would be, when a controller wrote the Deployment in between
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .ignoreExceptionsInstanceOf(io.fabric8.kubernetes.client.KubernetesClientException.class)
+          .until(
+              () -> {
+                k8s.apps()
+                    .deployments()
+                    .inNamespace(NS)
+                    .withName("heal-dev")
+                    .edit(
+                        d -> {
+                          d.getSpec()
+                              .getTemplate()
+                              .getSpec()
+                              .getContainers()
+                              .get(0)
+                              .setImage("evil:1");
+                          d.getMetadata().getLabels().put("team", "heal");
+                          return d;
+                        });
+                return true;
               });
       await()
           .atMost(Duration.ofSeconds(30))

@@ -364,17 +364,31 @@ class ReleaseServiceTest {
                     && !uid.equals(deployment("web-dev").getMetadata().getUid()));
     assertThat(until(r, ReleaseStatus.DEPLOYED).revision()).isEqualTo(1);
 
-    // an edit of the spec (here the image) is undone; a label someone added stays
-    f.kube
-        .apps()
-        .deployments()
-        .inNamespace(NS)
-        .withName("web-dev")
-        .edit(
-            d -> {
-              d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("evil:latest");
-              d.getMetadata().getLabels().put("team", "web");
-              return d;
+    // an edit of the spec (here the image) is undone; a label someone added stays. Like kubectl
+    // edit, the edit is tried again when the controller wrote the Deployment's status in between
+    // (409: the object has been modified)
+    await()
+        .atMost(LONG)
+        .ignoreExceptionsInstanceOf(io.fabric8.kubernetes.client.KubernetesClientException.class)
+        .until(
+            () -> {
+              f.kube
+                  .apps()
+                  .deployments()
+                  .inNamespace(NS)
+                  .withName("web-dev")
+                  .edit(
+                      d -> {
+                        d.getSpec()
+                            .getTemplate()
+                            .getSpec()
+                            .getContainers()
+                            .get(0)
+                            .setImage("evil:latest");
+                        d.getMetadata().getLabels().put("team", "web");
+                        return d;
+                      });
+              return true;
             });
     await()
         .atMost(LONG)
