@@ -29,6 +29,7 @@ public record GatewayConfig(
     boolean rotateAdminKey,
     Secret secretKey,
     boolean allowLocalGit,
+    List<String> gitAllowedNetworks,
     Duration authCacheTtl,
     int authFailureLimit,
     String buildNamespace,
@@ -83,6 +84,7 @@ public record GatewayConfig(
           ROTATE_ADMIN_KEY,
           SECRET_KEY,
           ALLOW_LOCAL_GIT,
+          BuildKeys.GIT_ALLOWED_NETWORKS,
           AUTH_CACHE_TTL,
           AUTH_FAILURE_LIMIT,
           BuildKeys.BUILD_NAMESPACE,
@@ -97,6 +99,7 @@ public record GatewayConfig(
         Boolean.TRUE.equals(reader.get(ROTATE_ADMIN_KEY)),
         reader.get(SECRET_KEY),
         Boolean.TRUE.equals(reader.get(ALLOW_LOCAL_GIT)),
+        orEmpty(reader.get(BuildKeys.GIT_ALLOWED_NETWORKS)),
         reader.get(AUTH_CACHE_TTL),
         reader.get(AUTH_FAILURE_LIMIT),
         reader.get(BuildKeys.BUILD_NAMESPACE),
@@ -111,6 +114,7 @@ public record GatewayConfig(
         rotateAdminKey,
         key,
         allowLocalGit,
+        gitAllowedNetworks,
         authCacheTtl,
         authFailureLimit,
         buildNamespace,
@@ -125,6 +129,7 @@ public record GatewayConfig(
         rotateAdminKey,
         secretKey,
         allow,
+        gitAllowedNetworks,
         authCacheTtl,
         authFailureLimit,
         buildNamespace,
@@ -139,10 +144,15 @@ public record GatewayConfig(
         rotateAdminKey,
         secretKey,
         allowLocalGit,
+        gitAllowedNetworks,
         authCacheTtl,
         authFailureLimit,
         buildNamespace,
         deployNamespace);
+  }
+
+  private static List<String> orEmpty(List<String> value) {
+    return value == null ? List.of() : value;
   }
 
   private static int orZero(Integer value) {

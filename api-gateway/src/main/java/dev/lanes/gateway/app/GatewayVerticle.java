@@ -11,6 +11,7 @@ import dev.lanes.common.lanes.LaneQueries;
 import dev.lanes.common.lanes.RemoteLaneIntake;
 import dev.lanes.common.messaging.Messaging;
 import dev.lanes.common.messaging.Requester;
+import dev.lanes.common.net.GitNetworks;
 import dev.lanes.common.pods.AppPods;
 import dev.lanes.common.pods.BuildPods;
 import dev.lanes.common.releases.ReleaseMessages;
@@ -108,7 +109,7 @@ public final class GatewayVerticle extends VerticleBase {
             authenticator,
             id -> vertx.eventBus().publish(KEY_REVOKED, id),
             registry,
-            config.allowLocalGit(),
+            GitNetworks.of(config.gitAllowedNetworks(), config.allowLocalGit()),
             Clock.systemUTC(),
             new BuildQueries(database),
             new RemoteBuildIntake(requester),

@@ -8,6 +8,7 @@ import dev.lanes.common.http.RequestIds;
 import dev.lanes.common.lanes.LaneIntake;
 import dev.lanes.common.lanes.LaneQueries;
 import dev.lanes.common.messaging.PgDeadLetters;
+import dev.lanes.common.net.GitNetworks;
 import dev.lanes.common.pods.AppPods;
 import dev.lanes.common.pods.BuildPods;
 import dev.lanes.common.releases.ReleaseIntake;
@@ -48,7 +49,7 @@ public final class ApiRouter {
       ApiKeyAuthenticator authenticator,
       Consumer<String> keyRevoked,
       PrometheusMeterRegistry registry,
-      boolean allowLocalGit,
+      GitNetworks git,
       Clock clock,
       BuildQueries builds,
       BuildIntake buildIntake,
@@ -93,7 +94,7 @@ public final class ApiRouter {
                 .setMergeFormAttributes(false));
     router.route().handler(deps.authenticator());
 
-    new ImageRepoHandler(deps.imageRepos(), deps.allowLocalGit()).mount(routes);
+    new ImageRepoHandler(deps.imageRepos(), deps.git()).mount(routes);
     new AppHandler(deps.apps()).mount(routes);
     new LaneHandler(deps.lanes(), deps.laneIntake()).mount(routes);
     new ApiKeyHandler(deps.apiKeys(), deps.keyRevoked(), deps.clock()).mount(routes);

@@ -1,6 +1,7 @@
 package dev.lanes.gateway.http;
 
 import dev.lanes.common.domain.Scope;
+import dev.lanes.common.net.GitNetworks;
 import dev.lanes.common.validation.JsonBody;
 import dev.lanes.common.validation.Validation;
 import dev.lanes.gateway.store.ImageRepoStore;
@@ -14,9 +15,9 @@ final class ImageRepoHandler {
   private final ImageRepoStore store;
   private final ImageRepoRequests requests;
 
-  ImageRepoHandler(ImageRepoStore store, boolean allowLocalGit) {
+  ImageRepoHandler(ImageRepoStore store, GitNetworks git) {
     this.store = store;
-    this.requests = new ImageRepoRequests(allowLocalGit);
+    this.requests = new ImageRepoRequests(git.localGit(), git);
   }
 
   void mount(ApiRoutes routes) {

@@ -1,18 +1,24 @@
 package dev.lanes.gateway.http;
 
 import dev.lanes.common.domain.ImageRepo;
+import dev.lanes.common.error.ClientError;
+import dev.lanes.common.error.ErrorCode;
+import dev.lanes.common.net.GitNetworks;
 import dev.lanes.common.validation.JsonBody;
 import dev.lanes.common.validation.Rules;
 import dev.lanes.common.validation.Validation;
+import java.net.URI;
 import java.util.function.UnaryOperator;
 
 /** Reads image repo bodies: every field checked, every error collected. */
 final class ImageRepoRequests {
 
   private final boolean allowLocalGit;
+  private final GitNetworks gitNetworks;
 
-  ImageRepoRequests(boolean allowLocalGit) {
+  ImageRepoRequests(boolean allowLocalGit, GitNetworks gitNetworks) {
     this.allowLocalGit = allowLocalGit;
+    this.gitNetworks = gitNetworks;
   }
 
   /** The repo a POST asks for. */
@@ -62,8 +68,8 @@ final class ImageRepoRequests {
       Rules.checkImageRepository(v, "registry", registry);
     }
     String gitRepo = body.string("git_repo");
-    if (gitRepo != null) {
-      Rules.checkGitRepo(v, "git_repo", gitRepo, allowLocalGit);
+    if (gitRepo != null && Rules.checkGitRepo(v, "git_repo", gitRepo, allowLocalGit)) {
+      refuseALiteralAddress(gitRepo);
     }
     String contextDir = orDefault(body, "context_dir", ImageRepo.DEFAULT_CONTEXT_DIR);
     if (contextDir != null) {
@@ -89,5 +95,25 @@ final class ImageRepoRequests {
   /** The field's string; its default when it is {@code null}; {@code null} when absent. */
   private static String orDefault(JsonBody body, String field, String defaultValue) {
     return body.isNull(field) ? defaultValue : body.string(field);
+  }
+
+  /**
+   * A repository at a literal address the rules refuse is refused now; a name is checked by
+   * build-service when it resolves it.
+   */
+  private void refuseALiteralAddress(String gitRepo) {
+    if (!gitRepo.contains("://")) {
+      return; // owner/repo: github.com
+    }
+    String host = URI.create(gitRepo).getHost();
+    if (host == null) {
+      return; // file://, allowed only with local git
+    }
+    gitNetworks
+        .refusalOfLiteral(host)
+        .ifPresent(
+            why -> {
+              throw new ClientError(ErrorCode.GIT_REPO_NOT_ALLOWED, "git_repo: " + why);
+            });
   }
 }

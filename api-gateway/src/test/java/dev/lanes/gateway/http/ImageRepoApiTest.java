@@ -215,6 +215,47 @@ public class ImageRepoApiTest {
     assertThat(fields(bad)).containsExactly(field);
   }
 
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(
+      strings = {
+        "https://169.254.169.254/latest/meta-data",
+        "https://10.0.0.7/team/app.git",
+        "git://192.168.1.10/team/app.git",
+        "https://[fd00::1]/team/app.git",
+        "https://127.0.0.1/team/app.git"
+      })
+  void aGitRepoAtARefusedLiteralAddressIsRefusedAndNothingIsWritten(String gitRepo) {
+    long before = gateway.count("image_repos");
+
+    Response bad = gateway.post("/api/v1/image-repos", repo("ssrf").put("git_repo", gitRepo));
+
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(bad.code()).isEqualTo("git_repo_not_allowed");
+    assertThat(bad.json().getString("detail")).contains("GIT_ALLOWED_NETWORKS");
+    assertThat(gateway.count("image_repos")).isEqualTo(before);
+  }
+
+  @org.junit.jupiter.api.Test
+  void anAllowedNetworkIsAccepted() {
+    try (TestGateway allowing =
+        TestGateway.start(java.util.Map.of("GIT_ALLOWED_NETWORKS", "10.1.0.0/16"))) {
+      assertThat(
+              allowing
+                  .post(
+                      "/api/v1/image-repos",
+                      repo("inhouse").put("git_repo", "https://10.1.2.3/team/app.git"))
+                  .status())
+          .isEqualTo(201);
+      assertThat(
+              allowing
+                  .post(
+                      "/api/v1/image-repos",
+                      repo("other").put("git_repo", "https://10.2.0.1/team/app.git"))
+                  .code())
+          .isEqualTo("git_repo_not_allowed");
+    }
+  }
+
   public static List<String> fields(Response response) {
     JsonArray errors = response.json().getJsonArray("errors");
     List<String> out = new ArrayList<>();

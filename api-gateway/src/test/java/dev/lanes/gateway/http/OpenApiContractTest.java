@@ -111,7 +111,7 @@ class OpenApiContractTest {
                           20, clock, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))),
                   id -> {},
                   new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-                  false,
+                  dev.lanes.common.net.GitNetworks.of(java.util.List.of(), false),
                   clock,
                   new BuildQueries(db),
                   (BuildIntake) null, // only the routes are looked at: nothing is recorded

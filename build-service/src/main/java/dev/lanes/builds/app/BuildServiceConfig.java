@@ -4,6 +4,7 @@ import dev.lanes.common.builds.BuildKeys;
 import dev.lanes.common.config.ConfigKey;
 import dev.lanes.common.config.ConfigParsers;
 import dev.lanes.common.config.ConfigReader;
+import dev.lanes.common.net.GitNetworks;
 import java.time.Duration;
 import java.util.List;
 
@@ -28,7 +29,8 @@ public record BuildServiceConfig(
     Duration jobTtl,
     BuildResources resources,
     Duration gitTimeout,
-    boolean allowLocalGit) {
+    boolean allowLocalGit,
+    List<String> gitAllowedNetworks) {
 
   /** Requests and limits of a build pod's container. */
   public record BuildResources(
@@ -113,7 +115,8 @@ public record BuildServiceConfig(
           BUILD_CPU_LIMIT,
           BUILD_MEMORY_LIMIT,
           GIT_TIMEOUT,
-          ALLOW_LOCAL_GIT);
+          ALLOW_LOCAL_GIT,
+          BuildKeys.GIT_ALLOWED_NETWORKS);
 
   public BuildServiceConfig withAllowLocalGit(boolean allow) {
     return new BuildServiceConfig(
@@ -130,7 +133,8 @@ public record BuildServiceConfig(
         jobTtl,
         resources,
         gitTimeout,
-        allow);
+        allow,
+        gitAllowedNetworks);
   }
 
   public static BuildServiceConfig from(ConfigReader reader) {
@@ -153,6 +157,14 @@ public record BuildServiceConfig(
             reader.get(BUILD_CPU_LIMIT),
             reader.get(BUILD_MEMORY_LIMIT)),
         reader.get(GIT_TIMEOUT),
-        Boolean.TRUE.equals(reader.get(ALLOW_LOCAL_GIT)));
+        Boolean.TRUE.equals(reader.get(ALLOW_LOCAL_GIT)),
+        reader.get(BuildKeys.GIT_ALLOWED_NETWORKS) == null
+            ? List.of()
+            : reader.get(BuildKeys.GIT_ALLOWED_NETWORKS));
+  }
+
+  /** Where git repositories may be: the allowed networks, loopback with local git. */
+  public GitNetworks gitNetworks() {
+    return GitNetworks.of(gitAllowedNetworks, allowLocalGit);
   }
 }

@@ -16,6 +16,7 @@ import dev.lanes.common.leader.Leadership;
 import dev.lanes.common.messaging.Channels;
 import dev.lanes.common.metrics.OutcomeTimers;
 import dev.lanes.common.metrics.StatusGauges;
+import dev.lanes.common.net.GitNetworks;
 import dev.lanes.common.pods.BuildPods;
 import dev.lanes.common.worker.WorkerDeps;
 import dev.lanes.common.worker.WorkerVerticle;
@@ -80,7 +81,8 @@ public final class BuildServiceVerticle extends WorkerVerticle {
             new BuildPipeline.Deps(
                 transitions,
                 new BuildQueries(db),
-                new RefResolver(config.gitTimeout()),
+                new RefResolver(
+                    config.gitTimeout(), config.gitNetworks(), GitNetworks.Resolver.SYSTEM),
                 blocking,
                 jobs,
                 pods,

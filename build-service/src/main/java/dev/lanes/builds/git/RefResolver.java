@@ -1,6 +1,7 @@
 package dev.lanes.builds.git;
 
 import dev.lanes.common.domain.BuildReason;
+import dev.lanes.common.net.GitNetworks;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -25,9 +26,22 @@ public final class RefResolver {
   private static final String DEFAULT_BRANCH = "refs/heads/main";
 
   private final Duration timeout;
+  private final GitNetworks networks;
+  private final GitNetworks.Resolver dns;
 
+  /** A resolver that allows loopback only (tests of local repositories). */
   public RefResolver(Duration timeout) {
+    this(timeout, GitNetworks.of(java.util.List.of(), true), GitNetworks.Resolver.SYSTEM);
+  }
+
+  /**
+   * @param networks where repositories may be; checked before any connection
+   * @param dns how host names are resolved for that check
+   */
+  public RefResolver(Duration timeout, GitNetworks networks, GitNetworks.Resolver dns) {
     this.timeout = timeout;
+    this.networks = networks;
+    this.dns = dns;
   }
 
   /**
@@ -54,6 +68,7 @@ public final class RefResolver {
   }
 
   private Map<String, Ref> listRefs(GitRemote remote) throws RefResolutionException {
+    checkHost(remote);
     try {
       return Git.lsRemoteRepository()
           .setRemote(remote.fetchUrl())
@@ -74,6 +89,31 @@ public final class RefResolver {
       throw new RefResolutionException(
           BuildReason.REPO_UNREACHABLE,
           "cannot reach git repository " + remote.fetchUrl() + ": " + rootMessage(e));
+    }
+  }
+
+  /**
+   * Refuses a repository whose host is, or resolves to, an address the rules refuse, before
+   * anything is sent to it.
+   */
+  private void checkHost(GitRemote remote) throws RefResolutionException {
+    if (remote.local()) {
+      return;
+    }
+    String host = java.net.URI.create(remote.fetchUrl()).getHost();
+    if (host == null) {
+      return;
+    }
+    try {
+      networks.check(host, dns);
+    } catch (GitNetworks.RefusedAddress e) {
+      throw new RefResolutionException(
+          BuildReason.GIT_REPO_NOT_ALLOWED,
+          "git repository " + remote.fetchUrl() + " is not allowed: " + e.getMessage());
+    } catch (java.net.UnknownHostException e) {
+      throw new RefResolutionException(
+          BuildReason.REPO_UNREACHABLE,
+          "cannot reach git repository " + remote.fetchUrl() + ": unknown host " + host);
     }
   }
 

@@ -1,10 +1,12 @@
 package dev.lanes.builds.git;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.lanes.common.domain.BuildReason;
+import dev.lanes.common.net.GitNetworks;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -170,5 +172,38 @@ class RefResolverTest {
     } finally {
       server.stop(0);
     }
+  }
+
+  /** Names a test's resolver gives out; none of these addresses is ever contacted. */
+  private static final GitNetworks.Resolver TEST_DNS =
+      host -> {
+        if (host.equals("git.internal.example")) {
+          return new java.net.InetAddress[] {
+            java.net.InetAddress.getByAddress(host, new byte[] {10, 0, 0, 7})
+          };
+        }
+        throw new java.net.UnknownHostException(host);
+      };
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(
+      strings = {
+        "https://git.internal.example/team/app.git",
+        "https://169.254.169.254/latest/meta-data",
+        "https://127.0.0.1:1/team/app.git",
+        "https://[::ffff:10.0.0.1]/team/app.git"
+      })
+  void aRepositoryOnARefusedAddressIsRefusedBeforeAnyConnection(String url) {
+    RefResolver guarded =
+        new RefResolver(
+            Duration.ofSeconds(1), GitNetworks.of(java.util.List.of(), false), TEST_DNS);
+
+    assertThatThrownBy(() -> guarded.resolve(GitRemote.of(url), "main"))
+        .isInstanceOfSatisfying(
+            RefResolutionException.class,
+            e -> {
+              assertThat(e.reason()).isEqualTo(BuildReason.GIT_REPO_NOT_ALLOWED);
+              assertThat(e.getMessage()).contains("allow it with GIT_ALLOWED_NETWORKS");
+            });
   }
 }

@@ -2,6 +2,8 @@ package dev.lanes.common.builds;
 
 import dev.lanes.common.config.ConfigKey;
 import dev.lanes.common.config.ConfigParsers;
+import dev.lanes.common.net.GitNetworks;
+import java.util.List;
 
 /** Configuration that build-service shares with the services that read its builds. */
 public final class BuildKeys {
@@ -15,6 +17,15 @@ public final class BuildKeys {
           null,
           ConfigParsers::bool,
           "Accept file:// git repositories (default: on with the sandbox cluster, off otherwise).");
+
+  public static final ConfigKey<List<String>> GIT_ALLOWED_NETWORKS =
+      ConfigKey.of(
+          "GIT_ALLOWED_NETWORKS",
+          "",
+          text -> GitNetworks.parseAllowed(ConfigParsers.list(text)),
+          "Networks (CIDRs, comma-separated) git repositories may be at although Lanes refuses them"
+              + " by default: loopback, link-local (cloud metadata), private ranges, 0.0.0.0/8; e.g."
+              + " 10.1.0.0/16 for an in-house git server.");
 
   private BuildKeys() {}
 }

@@ -21,6 +21,8 @@ public enum BuildReason {
   AUTH_FAILED,
   /** A {@code file://} repository where LANES_ALLOW_LOCAL_GIT is off. */
   LOCAL_GIT_NOT_ALLOWED,
+  /** The repository's host is, or resolves to, an address GIT_ALLOWED_NETWORKS does not allow. */
+  GIT_REPO_NOT_ALLOWED,
   /** The Dockerfile is not at the configured path at that commit. */
   DOCKERFILE_MISSING,
   /** A Dockerfile instruction (a {@code RUN}) exited non-zero. */

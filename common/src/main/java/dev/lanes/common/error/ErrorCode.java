@@ -8,6 +8,7 @@ public enum ErrorCode {
   // Request shape
   MALFORMED_JSON(400, "Malformed JSON"),
   MALFORMED_REQUEST(400, "Malformed request"),
+  GIT_REPO_NOT_ALLOWED(400, "Git repository not allowed"),
   VALIDATION_FAILED(400, "Invalid request"),
   NAME_TOO_LONG(400, "Name too long"),
   UNAUTHENTICATED(401, "Unauthenticated"),
