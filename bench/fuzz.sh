@@ -19,7 +19,7 @@ LANES_DATA_DIR=$DATA HTTP_PORT=$PORT REGISTRY_HTTP_PORT=$((PORT + 1)) API_TOKEN=
   java ${JAVA_OPTS:--XX:+UseSerialGC -Xmx512m} -jar platform/target/lanes-platform.jar \
   >"$DATA/out.txt" 2>"$DATA/err.txt" &
 PID=$!
-trap 'kill -TERM $PID 2>/dev/null; wait $PID 2>/dev/null; rm -rf "$DATA"' EXIT
+trap 'kill -TERM $PID 2>/dev/null; wait $PID 2>/dev/null || true; rm -rf "$DATA"' EXIT
 for _ in $(seq 1 120); do grep -q "Press Ctrl-C" "$DATA/out.txt" 2>/dev/null && break; sleep 0.5; done
 
 java -XX:+UseSerialGC -Xmx512m \
