@@ -8,9 +8,7 @@ import dev.lanes.common.messaging.Messaging;
 import dev.lanes.common.messaging.Responder;
 import dev.lanes.common.messaging.Subscription;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import java.util.Map;
-import java.util.UUID;
 
 /** Answers the API's requests of {@link BuildIntake} on {@link Channels#BUILD_REQUESTS}. */
 public final class BuildIntakeResponder {
@@ -37,30 +35,17 @@ public final class BuildIntakeResponder {
                 body ->
                     intake
                         .request(
-                            text(body, "app"),
-                            text(body, "git_ref"),
+                            MalformedMessage.text(body, "app"),
+                            MalformedMessage.text(body, "git_ref"),
                             Boolean.TRUE.equals(body.getBoolean("force")))
                         .map(Json::toJson),
             BuildIntake.CANCEL,
                 body ->
                     intake
-                        .cancel(text(body, "app"), id(body), text(body, "by"))
+                        .cancel(
+                            MalformedMessage.text(body, "app"),
+                            MalformedMessage.uuid(body, "id"),
+                            MalformedMessage.text(body, "by"))
                         .map(Json::toJson)));
-  }
-
-  private static String text(JsonObject body, String field) {
-    String value = body.getString(field);
-    if (value == null) {
-      throw new MalformedMessage("body." + field, "missing");
-    }
-    return value;
-  }
-
-  private static UUID id(JsonObject body) {
-    try {
-      return UUID.fromString(text(body, "id"));
-    } catch (IllegalArgumentException e) {
-      throw new MalformedMessage("body.id", "not a UUID");
-    }
   }
 }

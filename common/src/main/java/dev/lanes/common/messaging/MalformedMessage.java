@@ -27,7 +27,16 @@ public final class MalformedMessage extends RuntimeException {
    * @throws MalformedMessage when it is missing or not a UUID
    */
   public static UUID uuid(Message message, String field) {
-    Object value = data(message).getValue(field);
+    return uuid(data(message), field);
+  }
+
+  /**
+   * The UUID in {@code object.<field>}, e.g. of a request's body.
+   *
+   * @throws MalformedMessage when it is missing or not a UUID
+   */
+  public static UUID uuid(JsonObject object, String field) {
+    Object value = object.getValue(field);
     if (value == null) {
       throw new MalformedMessage(field, "missing");
     }
@@ -43,6 +52,22 @@ public final class MalformedMessage extends RuntimeException {
     } catch (IllegalArgumentException e) {
       throw new MalformedMessage(field, "not a UUID: '" + text + "'");
     }
+  }
+
+  /**
+   * The string in {@code object.<field>}, e.g. of a request's body.
+   *
+   * @throws MalformedMessage when it is missing or not a string
+   */
+  public static String text(JsonObject object, String field) {
+    Object value = object.getValue(field);
+    if (value == null) {
+      throw new MalformedMessage(field, "missing");
+    }
+    if (!(value instanceof String text)) {
+      throw new MalformedMessage(field, "expected a string, got " + value);
+    }
+    return text;
   }
 
   /**

@@ -114,9 +114,7 @@ public final class GitNetworks {
    * for an allowed address or a name (names are checked when they are resolved).
    */
   public Optional<String> refusalOfLiteral(String host) {
-    String bare =
-        host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-    InetAddress literal = NetUtil.createInetAddressFromIpAddressString(bare);
+    InetAddress literal = literal(host);
     return literal == null ? Optional.empty() : refusal(literal);
   }
 
@@ -129,11 +127,9 @@ public final class GitNetworks {
    */
   public List<InetAddress> check(String host, Resolver resolver)
       throws UnknownHostException, RefusedAddress {
-    String bare =
-        host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-    InetAddress literal = NetUtil.createInetAddressFromIpAddressString(bare);
+    InetAddress literal = literal(host);
     List<InetAddress> addresses =
-        literal != null ? List.of(literal) : Arrays.asList(resolver.resolve(bare));
+        literal != null ? List.of(literal) : Arrays.asList(resolver.resolve(host));
     for (InetAddress address : addresses) {
       Optional<String> refused = refusal(address);
       if (refused.isPresent()) {
@@ -149,6 +145,13 @@ public final class GitNetworks {
     public RefusedAddress(String message) {
       super(message);
     }
+  }
+
+  /** The address {@code host} writes literally ({@code [::1]} as URLs bracket it), or null. */
+  private static InetAddress literal(String host) {
+    String bare =
+        host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    return NetUtil.createInetAddressFromIpAddressString(bare);
   }
 
   private static Range range(String cidr, String what) {

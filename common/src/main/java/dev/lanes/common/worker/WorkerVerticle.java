@@ -62,11 +62,6 @@ public abstract class WorkerVerticle extends VerticleBase {
     this.deps = deps;
   }
 
-  /** The service's consumer group for its commands. */
-  public final String group() {
-    return name;
-  }
-
   @Override
   public final Future<?> start() {
     db = Database.create(vertx, deps.db(), 4, name);

@@ -13,7 +13,6 @@ import dev.lanes.common.releases.ReleaseRequest;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * Answers the API's requests of {@link ReleaseIntake} and {@link LaneIntake} on {@link
@@ -44,15 +43,19 @@ public final class ReleaseIntakeResponder {
             ReleaseIntake.RELEASE,
             body -> releases.release(request(body)).map(Json::toJson),
             ReleaseIntake.UPDATE,
-            body -> releases.update(id(body), request(body)).map(Json::toJson),
+            body ->
+                releases.update(MalformedMessage.uuid(body, "id"), request(body)).map(Json::toJson),
             ReleaseIntake.ROLLBACK,
-            body -> releases.rollback(id(body), body.getInteger("revision")).map(Json::toJson),
+            body ->
+                releases
+                    .rollback(MalformedMessage.uuid(body, "id"), body.getInteger("revision"))
+                    .map(Json::toJson),
             ReleaseIntake.DELETE,
-            body -> releases.delete(id(body)).map(Json::toJson),
+            body -> releases.delete(MalformedMessage.uuid(body, "id")).map(Json::toJson),
             LaneIntake.CREATE,
             body -> lanes.create(read(body, "lane", Lane.class)).map(Json::toJson),
             LaneIntake.DELETE,
-            body -> lanes.delete(text(body, "name")).map(Json::toJson)));
+            body -> lanes.delete(MalformedMessage.text(body, "name")).map(Json::toJson)));
   }
 
   private static ReleaseRequest request(JsonObject body) {
@@ -68,22 +71,6 @@ public final class ReleaseIntakeResponder {
       return Json.read(value, type);
     } catch (IllegalArgumentException e) {
       throw new MalformedMessage("body." + field, e.getMessage());
-    }
-  }
-
-  private static String text(JsonObject body, String field) {
-    String value = body.getString(field);
-    if (value == null) {
-      throw new MalformedMessage("body." + field, "missing");
-    }
-    return value;
-  }
-
-  private static UUID id(JsonObject body) {
-    try {
-      return UUID.fromString(text(body, "id"));
-    } catch (IllegalArgumentException e) {
-      throw new MalformedMessage("body.id", "not a UUID");
     }
   }
 }
