@@ -189,6 +189,24 @@ public final class TestGateway implements AutoCloseable {
     return new Response(response.statusCode(), response.headers(), response.body());
   }
 
+  /** Any request with these headers; {@code key} and {@code body} may be {@code null}. */
+  public Response send(
+      HttpMethod method, String path, String key, Map<String, String> headers, Object json) {
+    HttpRequest<Buffer> request = client.request(method, path);
+    if (key != null) {
+      request.putHeader("X-API-Key", key);
+    }
+    headers.forEach(request::putHeader);
+    if (json != null) {
+      request.putHeader("Content-Type", "application/json");
+    }
+    HttpResponse<Buffer> response =
+        (json == null ? request.send() : request.sendBuffer(body(json)))
+            .timeout(30, TimeUnit.SECONDS)
+            .await();
+    return new Response(response.statusCode(), response.headers(), response.body());
+  }
+
   /** A request with the admin key and one more header. */
   public Response callWithHeaders(HttpMethod method, String path, String header, String value) {
     HttpResponse<Buffer> response =

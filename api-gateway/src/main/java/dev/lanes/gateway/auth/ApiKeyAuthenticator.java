@@ -120,7 +120,7 @@ public final class ApiKeyAuthenticator implements Handler<RoutingContext> {
       refuse(ctx, "the API key has expired");
       return;
     }
-    ctx.put(Principal.CONTEXT_KEY, new Principal(key.id(), key.scopes()));
+    ctx.put(Principal.CONTEXT_KEY, new Principal(key.id(), key.name(), key.scopes()));
     touch(key.id(), now);
     ctx.next();
   }

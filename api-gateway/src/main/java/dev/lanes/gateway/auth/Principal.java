@@ -3,8 +3,8 @@ package dev.lanes.gateway.auth;
 import dev.lanes.common.domain.Scope;
 import java.util.List;
 
-/** Who made a request: the id of the API key that authenticated it and what it may do. */
-public record Principal(String keyId, List<Scope> scopes) {
+/** Who made a request: the API key that authenticated it (its id and name) and what it may do. */
+public record Principal(String keyId, String keyName, List<Scope> scopes) {
 
   public static final String CONTEXT_KEY = "lanes.principal";
 

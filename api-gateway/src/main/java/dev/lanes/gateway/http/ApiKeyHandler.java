@@ -1,9 +1,11 @@
 package dev.lanes.gateway.http;
 
+import dev.lanes.common.audit.AuditAction;
 import dev.lanes.common.domain.ApiKey;
 import dev.lanes.common.domain.Scope;
 import dev.lanes.common.validation.JsonBody;
 import dev.lanes.common.validation.Validation;
+import dev.lanes.gateway.audit.Actors;
 import dev.lanes.gateway.auth.ApiKeyFormat;
 import dev.lanes.gateway.store.ApiKeyStore;
 import io.vertx.core.Future;
@@ -46,10 +48,22 @@ final class ApiKeyHandler {
   }
 
   void mount(ApiRoutes routes) {
-    routes.add(HttpMethod.POST, "/api-keys", Scope.ADMIN, Routes.json(this::create));
+    routes.change(
+        HttpMethod.POST,
+        "/api-keys",
+        Scope.ADMIN,
+        AuditAction.API_KEY_CREATE,
+        null,
+        Routes.json(this::create));
     routes.add(HttpMethod.GET, "/api-keys", Scope.ADMIN, Routes.json(this::list));
     routes.add(HttpMethod.GET, "/api-keys/{id}", Scope.ADMIN, Routes.json(this::get));
-    routes.add(HttpMethod.DELETE, "/api-keys/{id}", Scope.ADMIN, Routes.json(this::revoke));
+    routes.change(
+        HttpMethod.DELETE,
+        "/api-keys/{id}",
+        Scope.ADMIN,
+        AuditAction.API_KEY_REVOKE,
+        "id",
+        Routes.json(this::revoke));
   }
 
   private Future<Reply> create(RoutingContext ctx) {
@@ -73,7 +87,7 @@ final class ApiKeyHandler {
     Instant expiresAt = expiresIn == null ? null : clock.instant().plusSeconds(expiresIn);
     ApiKeyFormat.NewKey key = ApiKeyFormat.generate();
     return store
-        .insert(key.id(), name, ApiKeyFormat.hash(key.key()), scopes, expiresAt)
+        .insert(Actors.of(ctx), key.id(), name, ApiKeyFormat.hash(key.key()), scopes, expiresAt)
         .map(stored -> Reply.created(shownOnce(stored, key.key()), location(stored)));
   }
 
@@ -117,6 +131,9 @@ final class ApiKeyHandler {
 
   private Future<Reply> revoke(RoutingContext ctx) {
     String id = Requests.param(ctx, "id");
-    return store.revoke(id).onSuccess(k -> revoked.accept(id)).map(k -> Reply.noContent());
+    return store
+        .revoke(Actors.of(ctx), id)
+        .onSuccess(k -> revoked.accept(id))
+        .map(k -> Reply.noContent());
   }
 }

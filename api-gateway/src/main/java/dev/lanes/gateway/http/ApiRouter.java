@@ -1,5 +1,6 @@
 package dev.lanes.gateway.http;
 
+import dev.lanes.common.audit.AuditQueries;
 import dev.lanes.common.builds.BuildIntake;
 import dev.lanes.common.builds.BuildQueries;
 import dev.lanes.common.db.Database;
@@ -13,6 +14,7 @@ import dev.lanes.common.pods.AppPods;
 import dev.lanes.common.pods.BuildPods;
 import dev.lanes.common.releases.ReleaseIntake;
 import dev.lanes.common.releases.ReleaseQueries;
+import dev.lanes.gateway.audit.RefusedChanges;
 import dev.lanes.gateway.auth.ApiKeyAuthenticator;
 import dev.lanes.gateway.events.EventFeed;
 import dev.lanes.gateway.store.ApiKeyStore;
@@ -68,7 +70,7 @@ public final class ApiRouter {
 
   public static Built create(Vertx vertx, Deps deps) {
     Router router = Router.router(vertx);
-    ApiRoutes routes = new ApiRoutes(router);
+    ApiRoutes routes = new ApiRoutes(router, new RefusedChanges(deps.db().client()));
     ProblemHandler problems = new ProblemHandler(routes::allowedMethods);
     HealthHandler health = new HealthHandler(deps.db().client());
     Buffer openApi = openApiDocument();
@@ -114,6 +116,7 @@ public final class ApiRouter {
 
     new EventsHandler(vertx, deps.events(), EVENTS_HEARTBEAT).mount(routes);
     new DeadLetterHandler(new PgDeadLetters(deps.db().client())).mount(routes);
+    new AuditHandler(new AuditQueries(deps.db().client()), deps.clock()).mount(routes);
 
     router.route().failureHandler(problems);
     for (int status : new int[] {400, 404, 405, 413, 415, 500}) {

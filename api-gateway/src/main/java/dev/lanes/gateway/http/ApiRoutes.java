@@ -1,9 +1,12 @@
 package dev.lanes.gateway.http;
 
+import dev.lanes.common.audit.AuditAction;
 import dev.lanes.common.domain.Scope;
+import dev.lanes.gateway.audit.RefusedChanges;
 import dev.lanes.gateway.auth.ApiKeyAuthenticator;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
@@ -35,18 +38,53 @@ public final class ApiRoutes {
   }
 
   private final Router router;
+  private final RefusedChanges refused;
   private final List<ApiRoute> routes = new ArrayList<>();
 
-  public ApiRoutes(Router router) {
+  /**
+   * @param refused records the changes asked for on {@link #change} routes and not made
+   */
+  public ApiRoutes(Router router, RefusedChanges refused) {
     this.router = router;
+    this.refused = refused;
   }
 
+  /** A route that changes nothing: it is not audited. */
   public void add(HttpMethod method, String path, Scope scope, Handler<RoutingContext> handler) {
+    mount(method, path, scope, null, handler);
+  }
+
+  /**
+   * A route that changes something. Its handler records the change in the audit log with the change
+   * itself; a refusal (a 403 for the scope included) is recorded here.
+   *
+   * @param idParam the path parameter naming the changed resource; {@code null} for a create
+   */
+  public void change(
+      HttpMethod method,
+      String path,
+      Scope scope,
+      AuditAction action,
+      String idParam,
+      Handler<RoutingContext> handler) {
+    mount(method, path, scope, refused.watch(action, idParam), handler);
+  }
+
+  private void mount(
+      HttpMethod method,
+      String path,
+      Scope scope,
+      Handler<RoutingContext> audit,
+      Handler<RoutingContext> handler) {
     ApiRoute route = new ApiRoute(method, path, scope);
     routes.add(route);
     String vertxPath = BASE + path.replaceAll("\\{([^}]+)}", ":$1");
     for (String p : List.of(vertxPath, vertxPath + "/")) {
-      router.route(method, p).handler(ApiKeyAuthenticator.requireScope(scope)).handler(handler);
+      Route r = router.route(method, p);
+      if (audit != null) {
+        r.handler(audit);
+      }
+      r.handler(ApiKeyAuthenticator.requireScope(scope)).handler(handler);
     }
   }
 

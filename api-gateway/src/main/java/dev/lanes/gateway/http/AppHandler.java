@@ -1,8 +1,10 @@
 package dev.lanes.gateway.http;
 
+import dev.lanes.common.audit.AuditAction;
 import dev.lanes.common.domain.Scope;
 import dev.lanes.common.validation.JsonBody;
 import dev.lanes.common.validation.Validation;
+import dev.lanes.gateway.audit.Actors;
 import dev.lanes.gateway.store.AppStore;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
@@ -19,17 +21,35 @@ final class AppHandler {
   }
 
   void mount(ApiRoutes routes) {
-    routes.add(HttpMethod.POST, "/apps", Scope.DEPLOY, Routes.json(this::create));
+    routes.change(
+        HttpMethod.POST,
+        "/apps",
+        Scope.DEPLOY,
+        AuditAction.APP_CREATE,
+        null,
+        Routes.json(this::create));
     routes.add(HttpMethod.GET, "/apps", Scope.READ, Routes.json(this::list));
     routes.add(HttpMethod.GET, "/apps/{app}", Scope.READ, Routes.json(this::get));
-    routes.add(HttpMethod.PUT, "/apps/{app}", Scope.DEPLOY, Routes.json(this::update));
-    routes.add(HttpMethod.DELETE, "/apps/{app}", Scope.DEPLOY, Routes.json(this::delete));
+    routes.change(
+        HttpMethod.PUT,
+        "/apps/{app}",
+        Scope.DEPLOY,
+        AuditAction.APP_UPDATE,
+        "app",
+        Routes.json(this::update));
+    routes.change(
+        HttpMethod.DELETE,
+        "/apps/{app}",
+        Scope.DEPLOY,
+        AuditAction.APP_DELETE,
+        "app",
+        Routes.json(this::delete));
   }
 
   private Future<Reply> create(RoutingContext ctx) {
     JsonBody body = Requests.jsonBody(ctx, new Validation());
     return store
-        .insert(requests.create(body))
+        .insert(Actors.of(ctx), requests.create(body))
         .map(app -> Reply.created(app, ApiRoutes.BASE + "/apps/" + app.name()));
   }
 
@@ -45,10 +65,10 @@ final class AppHandler {
   private Future<Reply> update(RoutingContext ctx) {
     String name = Requests.param(ctx, "app");
     JsonBody body = Requests.jsonBody(ctx, new Validation());
-    return store.update(name, requests.update(body, name)).map(Reply::ok);
+    return store.update(Actors.of(ctx), name, requests.update(body, name)).map(Reply::ok);
   }
 
   private Future<Reply> delete(RoutingContext ctx) {
-    return store.delete(Requests.param(ctx, "app")).map(v -> Reply.noContent());
+    return store.delete(Actors.of(ctx), Requests.param(ctx, "app")).map(v -> Reply.noContent());
   }
 }

@@ -1,5 +1,7 @@
 package dev.lanes.gateway.http;
 
+import dev.lanes.common.audit.Actor;
+import dev.lanes.common.audit.AuditAction;
 import dev.lanes.common.builds.BuildIntake;
 import dev.lanes.common.builds.BuildQueries;
 import dev.lanes.common.config.ConfigParsers;
@@ -9,7 +11,7 @@ import dev.lanes.common.error.ClientError;
 import dev.lanes.common.error.ErrorCode;
 import dev.lanes.common.validation.JsonBody;
 import dev.lanes.common.validation.Validation;
-import dev.lanes.gateway.auth.Principal;
+import dev.lanes.gateway.audit.Actors;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -39,13 +41,24 @@ final class BuildHandler {
   }
 
   void mount(ApiRoutes routes) {
-    routes.add(HttpMethod.POST, "/apps/{app}/builds", Scope.DEPLOY, Routes.json(this::create));
+    routes.change(
+        HttpMethod.POST,
+        "/apps/{app}/builds",
+        Scope.DEPLOY,
+        AuditAction.BUILD_CREATE,
+        null,
+        Routes.json(this::create));
     routes.add(HttpMethod.GET, "/apps/{app}/builds", Scope.READ, Routes.json(this::list));
     // before {id}: "latest" is not an id
     routes.add(HttpMethod.GET, "/apps/{app}/builds/latest", Scope.READ, Routes.json(this::latest));
     routes.add(HttpMethod.GET, "/apps/{app}/builds/{id}", Scope.READ, Routes.json(this::get));
-    routes.add(
-        HttpMethod.POST, "/apps/{app}/builds/{id}/cancel", Scope.DEPLOY, Routes.json(this::cancel));
+    routes.change(
+        HttpMethod.POST,
+        "/apps/{app}/builds/{id}/cancel",
+        Scope.DEPLOY,
+        AuditAction.BUILD_CANCEL,
+        "id",
+        Routes.json(this::cancel));
     routes.add(HttpMethod.GET, "/apps/{app}/builds/{id}/logs", Scope.READ, this::logs);
   }
 
@@ -63,14 +76,14 @@ final class BuildHandler {
               existing ->
                   existing.isPresent()
                       ? Future.succeededFuture(Reply.ok(existing.get()))
-                      : start(app, request, wait));
+                      : start(Actors.of(ctx), app, request, wait));
     }
-    return start(app, request, wait);
+    return start(Actors.of(ctx), app, request, wait);
   }
 
-  private Future<Reply> start(String app, BuildRequest request, Duration wait) {
+  private Future<Reply> start(Actor actor, String app, BuildRequest request, Duration wait) {
     return intake
-        .request(app, request.gitRef(), request.force())
+        .request(actor, app, request.gitRef(), request.force())
         .compose(
             build ->
                 wait == null
@@ -151,8 +164,7 @@ final class BuildHandler {
 
   private Future<Reply> cancel(RoutingContext ctx) {
     String app = Requests.param(ctx, "app");
-    Principal who = ctx.get(Principal.CONTEXT_KEY);
-    return intake.cancel(app, buildId(ctx, app), "API key " + who.keyId()).map(Reply::ok);
+    return intake.cancel(Actors.of(ctx), app, buildId(ctx, app)).map(Reply::ok);
   }
 
   private void logs(RoutingContext ctx) {

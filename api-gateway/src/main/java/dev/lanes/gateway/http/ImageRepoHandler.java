@@ -1,9 +1,11 @@
 package dev.lanes.gateway.http;
 
+import dev.lanes.common.audit.AuditAction;
 import dev.lanes.common.domain.Scope;
 import dev.lanes.common.net.GitNetworks;
 import dev.lanes.common.validation.JsonBody;
 import dev.lanes.common.validation.Validation;
+import dev.lanes.gateway.audit.Actors;
 import dev.lanes.gateway.store.ImageRepoStore;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
@@ -21,17 +23,35 @@ final class ImageRepoHandler {
   }
 
   void mount(ApiRoutes routes) {
-    routes.add(HttpMethod.POST, "/image-repos", Scope.DEPLOY, Routes.json(this::create));
+    routes.change(
+        HttpMethod.POST,
+        "/image-repos",
+        Scope.DEPLOY,
+        AuditAction.IMAGE_REPO_CREATE,
+        null,
+        Routes.json(this::create));
     routes.add(HttpMethod.GET, "/image-repos", Scope.READ, Routes.json(this::list));
     routes.add(HttpMethod.GET, "/image-repos/{repo}", Scope.READ, Routes.json(this::get));
-    routes.add(HttpMethod.PUT, "/image-repos/{repo}", Scope.DEPLOY, Routes.json(this::update));
-    routes.add(HttpMethod.DELETE, "/image-repos/{repo}", Scope.DEPLOY, Routes.json(this::delete));
+    routes.change(
+        HttpMethod.PUT,
+        "/image-repos/{repo}",
+        Scope.DEPLOY,
+        AuditAction.IMAGE_REPO_UPDATE,
+        "repo",
+        Routes.json(this::update));
+    routes.change(
+        HttpMethod.DELETE,
+        "/image-repos/{repo}",
+        Scope.DEPLOY,
+        AuditAction.IMAGE_REPO_DELETE,
+        "repo",
+        Routes.json(this::delete));
   }
 
   private Future<Reply> create(RoutingContext ctx) {
     JsonBody body = Requests.jsonBody(ctx, new Validation());
     return store
-        .insert(requests.create(body))
+        .insert(Actors.of(ctx), requests.create(body))
         .map(repo -> Reply.created(repo, ApiRoutes.BASE + "/image-repos/" + repo.name()));
   }
 
@@ -47,10 +67,10 @@ final class ImageRepoHandler {
   private Future<Reply> update(RoutingContext ctx) {
     String name = Requests.param(ctx, "repo");
     JsonBody body = Requests.jsonBody(ctx, new Validation());
-    return store.update(name, requests.update(body, name)).map(Reply::ok);
+    return store.update(Actors.of(ctx), name, requests.update(body, name)).map(Reply::ok);
   }
 
   private Future<Reply> delete(RoutingContext ctx) {
-    return store.delete(Requests.param(ctx, "repo")).map(v -> Reply.noContent());
+    return store.delete(Actors.of(ctx), Requests.param(ctx, "repo")).map(v -> Reply.noContent());
   }
 }

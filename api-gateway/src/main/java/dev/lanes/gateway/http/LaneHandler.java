@@ -1,5 +1,6 @@
 package dev.lanes.gateway.http;
 
+import dev.lanes.common.audit.AuditAction;
 import dev.lanes.common.domain.Lane;
 import dev.lanes.common.domain.Scope;
 import dev.lanes.common.lanes.LaneIntake;
@@ -7,6 +8,7 @@ import dev.lanes.common.lanes.LaneQueries;
 import dev.lanes.common.validation.JsonBody;
 import dev.lanes.common.validation.Rules;
 import dev.lanes.common.validation.Validation;
+import dev.lanes.gateway.audit.Actors;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
@@ -28,16 +30,28 @@ final class LaneHandler {
   }
 
   void mount(ApiRoutes routes) {
-    routes.add(HttpMethod.POST, "/lanes", Scope.DEPLOY, Routes.json(this::create));
+    routes.change(
+        HttpMethod.POST,
+        "/lanes",
+        Scope.DEPLOY,
+        AuditAction.LANE_CREATE,
+        null,
+        Routes.json(this::create));
     routes.add(HttpMethod.GET, "/lanes", Scope.READ, Routes.json(this::list));
     routes.add(HttpMethod.GET, "/lanes/{lane}", Scope.READ, Routes.json(this::get));
-    routes.add(HttpMethod.DELETE, "/lanes/{lane}", Scope.DEPLOY, Routes.json(this::delete));
+    routes.change(
+        HttpMethod.DELETE,
+        "/lanes/{lane}",
+        Scope.DEPLOY,
+        AuditAction.LANE_DELETE,
+        "lane",
+        Routes.json(this::delete));
   }
 
   private Future<Reply> create(RoutingContext ctx) {
     JsonBody body = Requests.jsonBody(ctx, new Validation());
     return lifecycle
-        .create(read(body))
+        .create(Actors.of(ctx), read(body))
         .map(lane -> Reply.created(lane, ApiRoutes.BASE + "/lanes/" + lane.name()));
   }
 
@@ -82,6 +96,6 @@ final class LaneHandler {
   }
 
   private Future<Reply> delete(RoutingContext ctx) {
-    return lifecycle.delete(Requests.param(ctx, "lane")).map(Reply::accepted);
+    return lifecycle.delete(Actors.of(ctx), Requests.param(ctx, "lane")).map(Reply::accepted);
   }
 }

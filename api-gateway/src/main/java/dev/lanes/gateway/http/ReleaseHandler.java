@@ -1,5 +1,6 @@
 package dev.lanes.gateway.http;
 
+import dev.lanes.common.audit.AuditAction;
 import dev.lanes.common.config.ConfigParsers;
 import dev.lanes.common.domain.Release;
 import dev.lanes.common.domain.Scope;
@@ -12,6 +13,7 @@ import dev.lanes.common.releases.ReleaseRequest;
 import dev.lanes.common.validation.JsonBody;
 import dev.lanes.common.validation.Rules;
 import dev.lanes.common.validation.Validation;
+import dev.lanes.gateway.audit.Actors;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
@@ -52,15 +54,44 @@ final class ReleaseHandler {
   }
 
   void mount(ApiRoutes routes) {
-    routes.add(HttpMethod.POST, "/releases", Scope.DEPLOY, Routes.json(this::create));
+    routes.change(
+        HttpMethod.POST,
+        "/releases",
+        Scope.DEPLOY,
+        AuditAction.RELEASE_DEPLOY,
+        null,
+        Routes.json(this::create));
     routes.add(HttpMethod.GET, "/releases", Scope.READ, Routes.json(this::list));
-    routes.add(HttpMethod.DELETE, "/releases", Scope.DEPLOY, Routes.json(this::deleteByAppAndLane));
+    routes.change(
+        HttpMethod.DELETE,
+        "/releases",
+        Scope.DEPLOY,
+        AuditAction.RELEASE_DELETE,
+        null,
+        Routes.json(this::deleteByAppAndLane));
     routes.add(HttpMethod.GET, "/releases/{id}", Scope.READ, Routes.json(this::get));
-    routes.add(HttpMethod.PUT, "/releases/{id}", Scope.DEPLOY, Routes.json(this::update));
-    routes.add(HttpMethod.DELETE, "/releases/{id}", Scope.DEPLOY, Routes.json(this::delete));
+    routes.change(
+        HttpMethod.PUT,
+        "/releases/{id}",
+        Scope.DEPLOY,
+        AuditAction.RELEASE_UPDATE,
+        "id",
+        Routes.json(this::update));
+    routes.change(
+        HttpMethod.DELETE,
+        "/releases/{id}",
+        Scope.DEPLOY,
+        AuditAction.RELEASE_DELETE,
+        "id",
+        Routes.json(this::delete));
     routes.add(HttpMethod.GET, "/releases/{id}/history", Scope.READ, Routes.json(this::history));
-    routes.add(
-        HttpMethod.POST, "/releases/{id}/rollback", Scope.DEPLOY, Routes.json(this::rollback));
+    routes.change(
+        HttpMethod.POST,
+        "/releases/{id}/rollback",
+        Scope.DEPLOY,
+        AuditAction.RELEASE_ROLLBACK,
+        "id",
+        Routes.json(this::rollback));
     routes.add(HttpMethod.GET, "/releases/{id}/status", Scope.READ, Routes.json(this::status));
     routes.add(HttpMethod.GET, "/apps/{app}/logs", Scope.READ, this::appLogs);
   }
@@ -78,7 +109,7 @@ final class ReleaseHandler {
       Rules.checkName(v, "lane", lane);
     }
     ReleaseRequest request = changes(body, app, lane);
-    return intake.release(request).compose(r -> answer(r, wait));
+    return intake.release(Actors.of(ctx), request).compose(r -> answer(r, wait));
   }
 
   private Future<Reply> update(RoutingContext ctx) {
@@ -86,7 +117,7 @@ final class ReleaseHandler {
     Duration wait = BuildHandler.waitParam(ctx);
     JsonBody body = Requests.jsonBody(ctx, new Validation());
     ReleaseRequest request = changes(body, null, null);
-    return intake.update(id, request).compose(r -> answer(r, wait));
+    return intake.update(Actors.of(ctx), id, request).compose(r -> answer(r, wait));
   }
 
   /** The fields a POST or PUT may change; checks them all and rejects unknown ones. */
@@ -144,7 +175,10 @@ final class ReleaseHandler {
     v.check(
         lane != null && !lane.isBlank(), "lane", "is required: DELETE /releases?app=web&lane=dev");
     v.throwIfInvalid();
-    return releases.find(app, lane).compose(r -> intake.delete(r.id())).map(Reply::accepted);
+    return releases
+        .find(app, lane)
+        .compose(r -> intake.delete(Actors.of(ctx), r.id()))
+        .map(Reply::accepted);
   }
 
   private Future<Reply> get(RoutingContext ctx) {
@@ -152,7 +186,7 @@ final class ReleaseHandler {
   }
 
   private Future<Reply> delete(RoutingContext ctx) {
-    return intake.delete(id(ctx)).map(Reply::accepted);
+    return intake.delete(Actors.of(ctx), id(ctx)).map(Reply::accepted);
   }
 
   private Future<Reply> history(RoutingContext ctx) {
@@ -172,7 +206,7 @@ final class ReleaseHandler {
       body.rejectUnknownFields();
       body.validation().throwIfInvalid();
     }
-    return intake.rollback(id, revision).compose(r -> answer(r, wait));
+    return intake.rollback(Actors.of(ctx), id, revision).compose(r -> answer(r, wait));
   }
 
   private Future<Reply> status(RoutingContext ctx) {

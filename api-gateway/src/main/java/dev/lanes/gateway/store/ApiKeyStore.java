@@ -1,5 +1,12 @@
 package dev.lanes.gateway.store;
 
+import static dev.lanes.common.audit.AuditAction.API_KEY_CREATE;
+import static dev.lanes.common.audit.AuditAction.API_KEY_REVOKE;
+
+import dev.lanes.common.audit.Actor;
+import dev.lanes.common.audit.AuditAction;
+import dev.lanes.common.audit.AuditEntry;
+import dev.lanes.common.audit.AuditLog;
 import dev.lanes.common.db.Database;
 import dev.lanes.common.db.Page;
 import dev.lanes.common.db.PgErrors;
@@ -10,6 +17,8 @@ import dev.lanes.common.error.ClientError;
 import dev.lanes.common.error.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
@@ -27,7 +36,12 @@ public final class ApiKeyStore {
 
   /** A key as the authenticator needs it: its hash and what it may do. */
   public record StoredKey(
-      String id, byte[] hash, List<Scope> scopes, Instant expiresAt, Instant revokedAt) {}
+      String id,
+      String name,
+      byte[] hash,
+      List<Scope> scopes,
+      Instant expiresAt,
+      Instant revokedAt) {}
 
   private static final String COLUMNS =
       "id, name, scopes, bootstrap, created_at, expires_at, last_used_at, revoked_at";
@@ -36,7 +50,7 @@ public final class ApiKeyStore {
           + " $4, $5, $6) returning "
           + COLUMNS;
   private static final String FIND =
-      "select id, hash, scopes, expires_at, revoked_at from api_keys where id = $1";
+      "select id, name, hash, scopes, expires_at, revoked_at from api_keys where id = $1";
   private static final String SELECT =
       "select " + COLUMNS + " from api_keys where id = $1 and revoked_at is null";
   private static final String LIST =
@@ -61,18 +75,23 @@ public final class ApiKeyStore {
    * @throws ClientError {@code api_key_exists} when an active key has that name
    */
   public Future<ApiKey> insert(
-      String id, String name, byte[] hash, List<Scope> scopes, Instant expiresAt) {
-    return db.client()
-        .preparedQuery(INSERT)
-        .execute(
-            Tuple.of(
-                id,
-                name,
-                Buffer.buffer(hash),
-                scopeArray(scopes),
-                false,
-                expiresAt == null ? null : OffsetDateTime.ofInstant(expiresAt, ZoneOffset.UTC)))
-        .map(rows -> map(rows.iterator().next()))
+      Actor actor, String id, String name, byte[] hash, List<Scope> scopes, Instant expiresAt) {
+    return db.pool()
+        .withTransaction(
+            tx ->
+                tx.preparedQuery(INSERT)
+                    .execute(
+                        Tuple.of(
+                            id,
+                            name,
+                            Buffer.buffer(hash),
+                            scopeArray(scopes),
+                            false,
+                            expiresAt == null
+                                ? null
+                                : OffsetDateTime.ofInstant(expiresAt, ZoneOffset.UTC)))
+                    .map(rows -> map(rows.iterator().next()))
+                    .compose(key -> AuditLog.append(tx, audit(actor, API_KEY_CREATE, key), key)))
         .recover(
             e ->
                 Future.failedFuture(
@@ -112,8 +131,23 @@ public final class ApiKeyStore {
    *
    * @throws ClientError {@code api_key_not_found}, {@code forbidden} for the last admin key
    */
-  public Future<ApiKey> revoke(String id) {
-    return db.pool().withTransaction(tx -> revokeUnlessLastAdmin(tx, id));
+  public Future<ApiKey> revoke(Actor actor, String id) {
+    return db.pool()
+        .withTransaction(
+            tx ->
+                revokeUnlessLastAdmin(tx, id)
+                    .compose(key -> AuditLog.append(tx, audit(actor, API_KEY_REVOKE, key), key)));
+  }
+
+  /** A key's name and scopes; never the key, which only its holder has. */
+  private static AuditEntry audit(Actor actor, AuditAction action, ApiKey key) {
+    return AuditEntry.succeeded(
+        actor,
+        action,
+        key.id(),
+        new JsonObject()
+            .put("name", key.name())
+            .put("scopes", new JsonArray(Arrays.asList(scopeArray(key.scopes())))));
   }
 
   private Future<ApiKey> revokeUnlessLastAdmin(SqlConnection tx, String id) {
@@ -162,6 +196,7 @@ public final class ApiKeyStore {
   private static StoredKey stored(Row r) {
     return new StoredKey(
         r.getString("id"),
+        r.getString("name"),
         r.getBuffer("hash").getBytes(),
         scopes(r),
         Rows.instant(r, "expires_at"),

@@ -1,6 +1,10 @@
 package dev.lanes.gateway.store;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import dev.lanes.common.audit.Actor;
+import dev.lanes.common.audit.AuditAction;
+import dev.lanes.common.audit.AuditEntry;
+import dev.lanes.common.audit.AuditLog;
 import dev.lanes.common.crypto.SealedEnvs;
 import dev.lanes.common.crypto.SecretBox;
 import dev.lanes.common.db.AppRows;
@@ -63,11 +67,23 @@ public final class AppStore {
   /**
    * @throws ClientError {@code app_exists}, {@code image_repo_not_found}
    */
-  public Future<App> insert(AppSpec spec) {
-    return db.client()
-        .preparedQuery(INSERT)
-        .execute(params(spec))
-        .map(rows -> map(rows.iterator().next()))
+  public Future<App> insert(Actor actor, AppSpec spec) {
+    return db.pool()
+        .withTransaction(
+            tx ->
+                tx.preparedQuery(INSERT)
+                    .execute(params(spec))
+                    .map(rows -> map(rows.iterator().next()))
+                    .compose(
+                        app ->
+                            AuditLog.append(
+                                tx,
+                                AuditEntry.succeeded(
+                                    actor,
+                                    AuditAction.APP_CREATE,
+                                    app.name(),
+                                    AppChanges.created(spec)),
+                                app)))
         .recover(e -> Future.failedFuture(translateWrite(e, spec)));
   }
 
@@ -91,15 +107,30 @@ public final class AppStore {
    *
    * @throws ClientError {@code app_not_found}, {@code image_repo_not_found}
    */
-  public Future<App> update(String name, UnaryOperator<AppSpec> change) {
-    return db.pool().withTransaction(tx -> lockAndUpdate(tx, name, change));
+  public Future<App> update(Actor actor, String name, UnaryOperator<AppSpec> change) {
+    return db.pool().withTransaction(tx -> lockAndUpdate(tx, actor, name, change));
   }
 
-  private Future<App> lockAndUpdate(SqlConnection tx, String name, UnaryOperator<AppSpec> change) {
+  private Future<App> lockAndUpdate(
+      SqlConnection tx, Actor actor, String name, UnaryOperator<AppSpec> change) {
     return tx.preparedQuery(SELECT_FOR_UPDATE)
         .execute(Tuple.of(name))
-        .map(rows -> change.apply(spec(firstRow(rows, name))))
-        .compose(spec -> write(tx, spec));
+        .map(rows -> spec(firstRow(rows, name)))
+        .compose(
+            before -> {
+              AppSpec after = change.apply(before);
+              return write(tx, after)
+                  .compose(
+                      app ->
+                          AuditLog.append(
+                              tx,
+                              AuditEntry.succeeded(
+                                  actor,
+                                  AuditAction.APP_UPDATE,
+                                  name,
+                                  AppChanges.between(before, after)),
+                              app));
+            });
   }
 
   private Future<App> write(SqlConnection tx, AppSpec spec) {
@@ -114,14 +145,20 @@ public final class AppStore {
    *
    * @throws ClientError {@code app_not_found}, {@code app_has_releases}
    */
-  public Future<Void> delete(String name) {
+  public Future<Void> delete(Actor actor, String name) {
     return db.pool()
         .withTransaction(
             tx ->
                 ReleaseQueries.lanesOf(tx, name, 6)
                     .compose(lanes -> requireNoReleases(name, lanes))
                     .compose(v -> tx.preparedQuery(DELETE).execute(Tuple.of(name)))
-                    .compose(rows -> requireDeleted(rows, name)))
+                    .compose(rows -> requireDeleted(rows, name))
+                    .compose(
+                        v ->
+                            AuditLog.append(
+                                tx,
+                                AuditEntry.succeeded(
+                                    actor, AuditAction.APP_DELETE, name, new JsonObject()))))
         .recover(e -> Future.failedFuture(translateDelete(e, name)));
   }
 

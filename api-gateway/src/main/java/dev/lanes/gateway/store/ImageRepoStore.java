@@ -1,5 +1,9 @@
 package dev.lanes.gateway.store;
 
+import dev.lanes.common.audit.Actor;
+import dev.lanes.common.audit.AuditAction;
+import dev.lanes.common.audit.AuditEntry;
+import dev.lanes.common.audit.AuditLog;
 import dev.lanes.common.db.Database;
 import dev.lanes.common.db.Page;
 import dev.lanes.common.db.PgErrors;
@@ -8,6 +12,8 @@ import dev.lanes.common.domain.ImageRepo;
 import dev.lanes.common.error.ClientError;
 import dev.lanes.common.error.ErrorCode;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
@@ -47,19 +53,49 @@ public final class ImageRepoStore {
    * @return the stored repo, with its timestamps
    * @throws ClientError {@code image_repo_exists}
    */
-  public Future<ImageRepo> insert(ImageRepo repo) {
-    return db.client()
-        .preparedQuery(INSERT)
-        .execute(
-            Tuple.of(
-                repo.name(),
-                repo.registry(),
-                repo.gitRepo(),
-                repo.contextDir(),
-                repo.dockerfile(),
-                repo.noCache()))
-        .map(rows -> map(rows.iterator().next()))
+  public Future<ImageRepo> insert(Actor actor, ImageRepo repo) {
+    return db.pool()
+        .withTransaction(
+            tx ->
+                tx.preparedQuery(INSERT)
+                    .execute(
+                        Tuple.of(
+                            repo.name(),
+                            repo.registry(),
+                            repo.gitRepo(),
+                            repo.contextDir(),
+                            repo.dockerfile(),
+                            repo.noCache()))
+                    .map(rows -> map(rows.iterator().next()))
+                    .compose(
+                        stored ->
+                            AuditLog.append(
+                                tx,
+                                audit(actor, AuditAction.IMAGE_REPO_CREATE, stored, null),
+                                stored)))
         .recover(e -> Future.failedFuture(translateInsert(e, repo.name())));
+  }
+
+  /**
+   * What the audit log says of a change: the names of the fields that changed (every field of a new
+   * repo), not their values: a git URL may carry a token.
+   */
+  private static AuditEntry audit(
+      Actor actor, AuditAction action, ImageRepo after, ImageRepo before) {
+    List<String> fields = new ArrayList<>();
+    addIf(fields, "registry", before == null || !before.registry().equals(after.registry()));
+    addIf(fields, "git_repo", before == null || !before.gitRepo().equals(after.gitRepo()));
+    addIf(fields, "context_dir", before == null || !before.contextDir().equals(after.contextDir()));
+    addIf(fields, "dockerfile", before == null || !before.dockerfile().equals(after.dockerfile()));
+    addIf(fields, "no_cache", before == null || before.noCache() != after.noCache());
+    return AuditEntry.succeeded(
+        actor, action, after.name(), new JsonObject().put("fields", new JsonArray(fields)));
+  }
+
+  private static void addIf(List<String> fields, String name, boolean changed) {
+    if (changed) {
+      fields.add(name);
+    }
   }
 
   /**
@@ -83,16 +119,24 @@ public final class ImageRepoStore {
    *
    * @throws ClientError {@code image_repo_not_found}
    */
-  public Future<ImageRepo> update(String name, UnaryOperator<ImageRepo> change) {
-    return db.pool().withTransaction(tx -> lockAndUpdate(tx, name, change));
+  public Future<ImageRepo> update(Actor actor, String name, UnaryOperator<ImageRepo> change) {
+    return db.pool().withTransaction(tx -> lockAndUpdate(tx, actor, name, change));
   }
 
   private Future<ImageRepo> lockAndUpdate(
-      SqlConnection tx, String name, UnaryOperator<ImageRepo> change) {
+      SqlConnection tx, Actor actor, String name, UnaryOperator<ImageRepo> change) {
     return tx.preparedQuery(SELECT_FOR_UPDATE)
         .execute(Tuple.of(name))
-        .map(rows -> change.apply(one(rows, name)))
-        .compose(repo -> write(tx, repo));
+        .map(rows -> one(rows, name))
+        .compose(
+            before ->
+                write(tx, change.apply(before))
+                    .compose(
+                        after ->
+                            AuditLog.append(
+                                tx,
+                                audit(actor, AuditAction.IMAGE_REPO_UPDATE, after, before),
+                                after)));
   }
 
   private Future<ImageRepo> write(SqlConnection tx, ImageRepo repo) {
@@ -111,7 +155,7 @@ public final class ImageRepoStore {
   /**
    * @throws ClientError {@code image_repo_not_found}, {@code image_repo_in_use}
    */
-  public Future<Void> delete(String name) {
+  public Future<Void> delete(Actor actor, String name) {
     return db.pool()
         .withTransaction(
             tx ->
@@ -119,7 +163,13 @@ public final class ImageRepoStore {
                     .execute(Tuple.of(name))
                     .compose(users -> requireUnused(name, users))
                     .compose(v -> tx.preparedQuery(DELETE).execute(Tuple.of(name)))
-                    .map(rows -> requireDeleted(rows, name)))
+                    .map(rows -> requireDeleted(rows, name))
+                    .compose(
+                        v ->
+                            AuditLog.append(
+                                tx,
+                                AuditEntry.succeeded(
+                                    actor, AuditAction.IMAGE_REPO_DELETE, name, new JsonObject()))))
         .recover(e -> Future.failedFuture(translateDelete(e, name)));
   }
 

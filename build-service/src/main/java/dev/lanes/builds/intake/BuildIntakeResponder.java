@@ -1,5 +1,6 @@
 package dev.lanes.builds.intake;
 
+import dev.lanes.common.audit.Actor;
 import dev.lanes.common.builds.BuildIntake;
 import dev.lanes.common.json.Json;
 import dev.lanes.common.messaging.Channels;
@@ -35,6 +36,7 @@ public final class BuildIntakeResponder {
                 body ->
                     intake
                         .request(
+                            Actor.from(body.getJsonObject("actor")),
                             MalformedMessage.text(body, "app"),
                             MalformedMessage.text(body, "git_ref"),
                             Boolean.TRUE.equals(body.getBoolean("force")))
@@ -43,9 +45,9 @@ public final class BuildIntakeResponder {
                 body ->
                     intake
                         .cancel(
+                            Actor.from(body.getJsonObject("actor")),
                             MalformedMessage.text(body, "app"),
-                            MalformedMessage.uuid(body, "id"),
-                            MalformedMessage.text(body, "by"))
+                            MalformedMessage.uuid(body, "id"))
                         .map(Json::toJson)));
   }
 }

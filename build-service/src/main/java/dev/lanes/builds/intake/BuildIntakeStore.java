@@ -2,6 +2,10 @@ package dev.lanes.builds.intake;
 
 import dev.lanes.common.apps.AppQueries;
 import dev.lanes.common.apps.AppQueries.ImageSource;
+import dev.lanes.common.audit.Actor;
+import dev.lanes.common.audit.AuditAction;
+import dev.lanes.common.audit.AuditEntry;
+import dev.lanes.common.audit.AuditLog;
 import dev.lanes.common.builds.BuildIntake;
 import dev.lanes.common.builds.BuildMessages;
 import dev.lanes.common.builds.BuildQueries;
@@ -14,6 +18,7 @@ import dev.lanes.common.error.ClientError;
 import dev.lanes.common.error.ErrorCode;
 import dev.lanes.common.outbox.Outbox;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.Optional;
@@ -49,11 +54,12 @@ public final class BuildIntakeStore implements BuildIntake {
    * @throws ClientError {@code app_not_found}, {@code app_has_no_image_repo}
    */
   @Override
-  public Future<Build> request(String app, String gitRef, boolean force) {
-    return db.pool().withTransaction(tx -> insertPending(tx, app, gitRef, force));
+  public Future<Build> request(Actor actor, String app, String gitRef, boolean force) {
+    return db.pool().withTransaction(tx -> insertPending(tx, actor, app, gitRef, force));
   }
 
-  private Future<Build> insertPending(SqlConnection tx, String app, String gitRef, boolean force) {
+  private Future<Build> insertPending(
+      SqlConnection tx, Actor actor, String app, String gitRef, boolean force) {
     return AppQueries.imageSourceForShare(tx, app)
         .map(found -> sourceOf(app, found))
         .compose(
@@ -66,7 +72,20 @@ public final class BuildIntakeStore implements BuildIntake {
         .compose(build -> Outbox.append(tx, BuildMessages.requested(build)).map(build))
         .compose(
             build ->
-                Outbox.append(tx, BuildMessages.status(build, BuildMessages.GATEWAY)).map(build));
+                Outbox.append(tx, BuildMessages.status(build, BuildMessages.GATEWAY)).map(build))
+        .compose(
+            build ->
+                AuditLog.append(
+                    tx,
+                    AuditEntry.succeeded(
+                        actor,
+                        AuditAction.BUILD_CREATE,
+                        build.id().toString(),
+                        new JsonObject()
+                            .put("app", app)
+                            .put("git_ref", gitRef)
+                            .put("force", force)),
+                    build));
   }
 
   private record AppSource(String repo, BuildSource source) {}
@@ -91,23 +110,39 @@ public final class BuildIntakeStore implements BuildIntake {
    * @throws ClientError {@code build_not_found}, {@code build_finished}
    */
   @Override
-  public Future<Build> cancel(String app, UUID id, String by) {
-    return db.pool().withTransaction(tx -> lockAndCancel(tx, app, id, by));
+  public Future<Build> cancel(Actor actor, String app, UUID id) {
+    return db.pool().withTransaction(tx -> lockAndCancel(tx, actor, app, id));
   }
 
-  private Future<Build> lockAndCancel(SqlConnection tx, String app, UUID id, String by) {
+  private Future<Build> lockAndCancel(SqlConnection tx, Actor actor, String app, UUID id) {
     return tx.preparedQuery(LOCK)
         .execute(Tuple.of(app, id))
         .map(rows -> requireUnfinished(BuildQueries.one(rows, app, id)))
         .compose(
             b ->
                 tx.preparedQuery(CANCEL)
-                    .execute(Tuple.of(id, BuildReason.CANCELLED.code(), "cancelled by " + by)))
+                    .execute(
+                        Tuple.of(id, BuildReason.CANCELLED.code(), "cancelled by " + by(actor))))
         .map(rows -> BuildRows.map(rows.iterator().next()))
         .compose(build -> Outbox.append(tx, BuildMessages.cancel(build)).map(build))
         .compose(
             build ->
-                Outbox.append(tx, BuildMessages.status(build, BuildMessages.GATEWAY)).map(build));
+                Outbox.append(tx, BuildMessages.status(build, BuildMessages.GATEWAY)).map(build))
+        .compose(
+            build ->
+                AuditLog.append(
+                    tx,
+                    AuditEntry.succeeded(
+                        actor,
+                        AuditAction.BUILD_CANCEL,
+                        id.toString(),
+                        new JsonObject().put("app", app)),
+                    build));
+  }
+
+  /** Who cancelled, as the build's message has always said it: the key's id. */
+  private static String by(Actor actor) {
+    return actor.keyId() == null ? actor.keyName() : "API key " + actor.keyId();
   }
 
   private static Build requireUnfinished(Build build) {

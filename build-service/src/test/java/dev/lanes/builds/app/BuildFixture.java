@@ -2,6 +2,7 @@ package dev.lanes.builds.app;
 
 import dev.lanes.builds.intake.BuildIntakeStore;
 import dev.lanes.builds.pipeline.BuildDispatcher;
+import dev.lanes.common.audit.Actor;
 import dev.lanes.common.builds.BuildQueries;
 import dev.lanes.common.config.ConfigReader;
 import dev.lanes.common.db.Database;
@@ -40,6 +41,9 @@ import org.eclipse.jgit.api.Git;
  * relay, the event bus, the service's verticle, and a local git repository to build.
  */
 final class BuildFixture implements AutoCloseable {
+
+  /** Who the tests' requests come from. */
+  static final Actor ACTOR = new Actor("test-key", "test", "127.0.0.1", "test-request");
 
   static final Duration STEP = Duration.ofMillis(30);
   static final BuildServiceVerticle.Tuning FAST =
@@ -172,7 +176,7 @@ final class BuildFixture implements AutoCloseable {
   }
 
   Build request(String app, String ref, boolean force) {
-    return await(intake.request(app, ref, force));
+    return await(intake.request(ACTOR, app, ref, force));
   }
 
   Build get(Build b) {

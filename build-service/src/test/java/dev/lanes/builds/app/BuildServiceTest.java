@@ -231,7 +231,7 @@ class BuildServiceTest {
                     .stream()
                     .anyMatch(l -> l.text().contains("started")));
 
-    Build cancelled = await(f.intake.cancel("web", running.id(), "test"));
+    Build cancelled = await(f.intake.cancel(BuildFixture.ACTOR, "web", running.id()));
 
     assertThat(cancelled.status()).isEqualTo(BuildStatus.CANCELLED);
     assertThat(cancelled.reason()).isEqualTo(BuildReason.CANCELLED);

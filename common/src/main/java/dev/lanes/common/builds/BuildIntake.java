@@ -1,13 +1,15 @@
 package dev.lanes.common.builds;
 
+import dev.lanes.common.audit.Actor;
 import dev.lanes.common.domain.Build;
 import dev.lanes.common.error.ClientError;
 import io.vertx.core.Future;
 import java.util.UUID;
 
 /**
- * What the API asks build-service to record. build-service implements it on its tables; the gateway
- * reaches it through {@link RemoteBuildIntake}, a request-reply on the messaging layer.
+ * What the API asks build-service to record, each change with the {@link Actor} who asked: it is
+ * written to the audit log in the change's transaction. build-service implements it on its tables;
+ * the gateway reaches it through {@link RemoteBuildIntake}, a request-reply on the messaging layer.
  */
 public interface BuildIntake {
 
@@ -22,7 +24,7 @@ public interface BuildIntake {
    *
    * @throws ClientError {@code app_not_found}, {@code app_has_no_image_repo}
    */
-  Future<Build> request(String app, String gitRef, boolean force);
+  Future<Build> request(Actor actor, String app, String gitRef, boolean force);
 
   /**
    * Cancels a build that has not finished: it is {@code cancelled} at once, and build-service
@@ -30,5 +32,5 @@ public interface BuildIntake {
    *
    * @throws ClientError {@code build_not_found}, {@code build_finished}
    */
-  Future<Build> cancel(String app, UUID id, String by);
+  Future<Build> cancel(Actor actor, String app, UUID id);
 }

@@ -1,5 +1,6 @@
 package dev.lanes.common.builds;
 
+import dev.lanes.common.audit.Actor;
 import dev.lanes.common.domain.Build;
 import dev.lanes.common.json.Json;
 import dev.lanes.common.messaging.Channels;
@@ -18,15 +19,23 @@ public final class RemoteBuildIntake implements BuildIntake {
   }
 
   @Override
-  public Future<Build> request(String app, String gitRef, boolean force) {
+  public Future<Build> request(Actor actor, String app, String gitRef, boolean force) {
     return ask(
-        REQUEST, app, new JsonObject().put("app", app).put("git_ref", gitRef).put("force", force));
+        REQUEST,
+        app,
+        new JsonObject()
+            .put("actor", actor.toJson())
+            .put("app", app)
+            .put("git_ref", gitRef)
+            .put("force", force));
   }
 
   @Override
-  public Future<Build> cancel(String app, UUID id, String by) {
+  public Future<Build> cancel(Actor actor, String app, UUID id) {
     return ask(
-        CANCEL, app, new JsonObject().put("app", app).put("id", id.toString()).put("by", by));
+        CANCEL,
+        app,
+        new JsonObject().put("actor", actor.toJson()).put("app", app).put("id", id.toString()));
   }
 
   private Future<Build> ask(String type, String app, JsonObject body) {

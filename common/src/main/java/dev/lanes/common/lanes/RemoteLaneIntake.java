@@ -1,5 +1,6 @@
 package dev.lanes.common.lanes;
 
+import dev.lanes.common.audit.Actor;
 import dev.lanes.common.domain.Lane;
 import dev.lanes.common.json.Json;
 import dev.lanes.common.messaging.Channels;
@@ -17,18 +18,18 @@ public final class RemoteLaneIntake implements LaneIntake {
   }
 
   @Override
-  public Future<Lane> create(Lane lane) {
-    return ask(CREATE, lane.name(), new JsonObject().put("lane", Json.toJson(lane)));
+  public Future<Lane> create(Actor actor, Lane lane) {
+    return ask(CREATE, lane.name(), actor, new JsonObject().put("lane", Json.toJson(lane)));
   }
 
   @Override
-  public Future<Lane> delete(String name) {
-    return ask(DELETE, name, new JsonObject().put("name", name));
+  public Future<Lane> delete(Actor actor, String name) {
+    return ask(DELETE, name, actor, new JsonObject().put("name", name));
   }
 
-  private Future<Lane> ask(String type, String key, JsonObject body) {
+  private Future<Lane> ask(String type, String key, Actor actor, JsonObject body) {
     return requester
-        .request(Channels.RELEASE_REQUESTS, type, key, body)
+        .request(Channels.RELEASE_REQUESTS, type, key, body.put("actor", actor.toJson()))
         .map(result -> Json.read(result, Lane.class));
   }
 }

@@ -1,5 +1,6 @@
 package dev.lanes.common.releases;
 
+import dev.lanes.common.audit.Actor;
 import dev.lanes.common.domain.Release;
 import dev.lanes.common.json.Json;
 import dev.lanes.common.messaging.Channels;
@@ -18,34 +19,37 @@ public final class RemoteReleaseIntake implements ReleaseIntake {
   }
 
   @Override
-  public Future<Release> release(ReleaseRequest request) {
-    return ask(RELEASE, request.app(), new JsonObject().put("request", Json.toJson(request)));
+  public Future<Release> release(Actor actor, ReleaseRequest request) {
+    return ask(
+        RELEASE, request.app(), actor, new JsonObject().put("request", Json.toJson(request)));
   }
 
   @Override
-  public Future<Release> update(UUID id, ReleaseRequest request) {
+  public Future<Release> update(Actor actor, UUID id, ReleaseRequest request) {
     return ask(
         UPDATE,
         id.toString(),
+        actor,
         new JsonObject().put("id", id.toString()).put("request", Json.toJson(request)));
   }
 
   @Override
-  public Future<Release> rollback(UUID id, Integer revision) {
+  public Future<Release> rollback(Actor actor, UUID id, Integer revision) {
     return ask(
         ROLLBACK,
         id.toString(),
+        actor,
         new JsonObject().put("id", id.toString()).put("revision", revision));
   }
 
   @Override
-  public Future<Release> delete(UUID id) {
-    return ask(DELETE, id.toString(), new JsonObject().put("id", id.toString()));
+  public Future<Release> delete(Actor actor, UUID id) {
+    return ask(DELETE, id.toString(), actor, new JsonObject().put("id", id.toString()));
   }
 
-  private Future<Release> ask(String type, String key, JsonObject body) {
+  private Future<Release> ask(String type, String key, Actor actor, JsonObject body) {
     return requester
-        .request(Channels.RELEASE_REQUESTS, type, key, body)
+        .request(Channels.RELEASE_REQUESTS, type, key, body.put("actor", actor.toJson()))
         .map(result -> Json.read(result, Release.class));
   }
 }

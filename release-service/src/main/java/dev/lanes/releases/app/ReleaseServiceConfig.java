@@ -15,8 +15,10 @@ import java.util.List;
  * @param namespace where apps' Deployments and Services live ({@code DEPLOY_NAMESPACE})
  * @param timeout how long a rollout may take before the release fails
  * @param secretKey opens the apps' secret envs, to write them into their Secrets
+ * @param auditRetention how long the audit log keeps an entry; the leader prunes older ones
  */
-public record ReleaseServiceConfig(String namespace, Duration timeout, Secret secretKey) {
+public record ReleaseServiceConfig(
+    String namespace, Duration timeout, Secret secretKey, Duration auditRetention) {
 
   public static final ConfigKey<String> DEPLOY_NAMESPACE = KubeConfig.DEPLOY_NAMESPACE;
   public static final ConfigKey<Duration> RELEASE_TIMEOUT =
@@ -26,17 +28,25 @@ public record ReleaseServiceConfig(String namespace, Duration timeout, Secret se
           ConfigParsers::duration,
           "How long a rollout may take before its release fails (progress deadline).");
 
+  public static final ConfigKey<Duration> AUDIT_RETENTION =
+      ConfigKey.of(
+          "AUDIT_RETENTION",
+          "90d",
+          ConfigParsers::duration,
+          "How long the audit log keeps an entry; release-service's leader prunes older ones.");
+
   public static final List<ConfigKey<?>> KEYS =
-      List.of(DEPLOY_NAMESPACE, RELEASE_TIMEOUT, SecretKeys.LANES_SECRET_KEY);
+      List.of(DEPLOY_NAMESPACE, RELEASE_TIMEOUT, SecretKeys.LANES_SECRET_KEY, AUDIT_RETENTION);
 
   public static ReleaseServiceConfig from(ConfigReader reader) {
     return new ReleaseServiceConfig(
         reader.get(DEPLOY_NAMESPACE),
         reader.get(RELEASE_TIMEOUT),
-        reader.get(SecretKeys.LANES_SECRET_KEY));
+        reader.get(SecretKeys.LANES_SECRET_KEY),
+        reader.get(AUDIT_RETENTION));
   }
 
   public ReleaseServiceConfig withSecretKey(Secret key) {
-    return new ReleaseServiceConfig(namespace, timeout, key);
+    return new ReleaseServiceConfig(namespace, timeout, key, auditRetention);
   }
 }

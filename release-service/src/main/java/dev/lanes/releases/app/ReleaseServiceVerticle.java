@@ -1,5 +1,6 @@
 package dev.lanes.releases.app;
 
+import dev.lanes.common.audit.AuditQueries;
 import dev.lanes.common.crypto.SecretBox;
 import dev.lanes.common.domain.ReleaseStatus;
 import dev.lanes.common.k8s.ContextEventHandler;
@@ -27,6 +28,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -41,6 +43,9 @@ public final class ReleaseServiceVerticle extends WorkerVerticle {
 
   public static final String CONSUMER_GROUP = "release-service";
   private static final Logger LOG = LoggerFactory.getLogger(ReleaseServiceVerticle.class);
+
+  /** How often the leader prunes the audit log: its retention is counted in days. */
+  static final Duration AUDIT_PRUNE_EVERY = Duration.ofHours(1);
 
   /** How often the service looks again; tests make it faster. */
   public record Tuning(Duration reconcileEvery, Duration laneSweepEvery, boolean reapplyOnStart) {
@@ -128,13 +133,29 @@ public final class ReleaseServiceVerticle extends WorkerVerticle {
     watch(tracker, context);
     Leadership.Duty sweeping =
         reconcilingEvery(tuning.laneSweepEvery(), () -> sweep(lanes), () -> {});
+    AuditQueries audit = new AuditQueries(db.client());
+    Leadership.Duty pruning =
+        reconcilingEvery(AUDIT_PRUNE_EVERY, () -> pruneAudit(audit), () -> {});
     return reconcilingEvery(
         tuning.reconcileEvery(),
         tracker::reconcileAll,
         () -> {
+          pruning.stop();
           sweeping.stop();
           closeInformers();
         });
+  }
+
+  /** Deletes the audit log's entries older than {@code AUDIT_RETENTION}. */
+  private Future<Integer> pruneAudit(AuditQueries audit) {
+    return audit
+        .prune(Instant.now(), config.auditRetention())
+        .onSuccess(
+            n -> {
+              if (n > 0) {
+                LOG.info("pruned {} audit entries older than {}", n, config.auditRetention());
+              }
+            });
   }
 
   private void watch(RolloutTracker tracker, Context context) {

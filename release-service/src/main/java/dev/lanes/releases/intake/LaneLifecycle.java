@@ -1,5 +1,9 @@
 package dev.lanes.releases.intake;
 
+import dev.lanes.common.audit.Actor;
+import dev.lanes.common.audit.AuditAction;
+import dev.lanes.common.audit.AuditEntry;
+import dev.lanes.common.audit.AuditLog;
 import dev.lanes.common.db.Database;
 import dev.lanes.common.db.PgErrors;
 import dev.lanes.common.domain.Lane;
@@ -11,6 +15,7 @@ import dev.lanes.common.outbox.Outbox;
 import dev.lanes.common.releases.ReleaseMessages;
 import dev.lanes.common.releases.ReleaseRows;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
@@ -45,6 +50,9 @@ public final class LaneLifecycle implements LaneIntake {
       "select l.name from lanes l where l.status = 'deleting' and not exists (select 1 from"
           + " releases r where r.lane = l.name)";
 
+  /** Who deletes a lane whose time ran out, as the audit log names it. */
+  static final Actor EXPIRY = Actor.system("lane-expiry");
+
   private final Database db;
   private final String source;
 
@@ -62,9 +70,23 @@ public final class LaneLifecycle implements LaneIntake {
    * @throws ClientError {@code lane_exists}
    */
   @Override
-  public Future<Lane> create(Lane lane) {
+  public Future<Lane> create(Actor actor, Lane lane) {
     return db.pool()
-        .withTransaction(tx -> insertWithEvent(tx, lane))
+        .withTransaction(
+            tx ->
+                insertWithEvent(tx, lane)
+                    .compose(
+                        created ->
+                            AuditLog.append(
+                                tx,
+                                AuditEntry.succeeded(
+                                    actor,
+                                    AuditAction.LANE_CREATE,
+                                    created.name(),
+                                    new JsonObject()
+                                        .put("ttl_seconds", created.ttlSeconds())
+                                        .put("protected", created.isProtected())),
+                                created)))
         .recover(e -> Future.failedFuture(translateInsert(e, lane.name())));
   }
 
@@ -92,8 +114,18 @@ public final class LaneLifecycle implements LaneIntake {
    * @throws ClientError {@code lane_not_found}, {@code lane_protected}
    */
   @Override
-  public Future<Lane> delete(String name) {
-    return db.pool().withTransaction(tx -> delete(tx, name));
+  public Future<Lane> delete(Actor actor, String name) {
+    return db.pool()
+        .withTransaction(
+            tx ->
+                delete(tx, name)
+                    .compose(
+                        lane ->
+                            AuditLog.append(
+                                tx,
+                                AuditEntry.succeeded(
+                                    actor, AuditAction.LANE_DELETE, name, new JsonObject()),
+                                lane)));
   }
 
   private Future<Lane> delete(SqlConnection tx, String name) {
@@ -148,10 +180,42 @@ public final class LaneLifecycle implements LaneIntake {
               for (String name : names) {
                 chain =
                     chain.compose(
-                        v -> delete(name).<Void>mapEmpty().recover(e -> Future.succeededFuture()));
+                        v ->
+                            expireOne(name)
+                                .<Void>mapEmpty()
+                                .recover(e -> Future.succeededFuture()));
               }
               return chain.map(names);
             });
+  }
+
+  /**
+   * Starts deleting an expired lane, recorded as the platform's doing, unless another sweep (an
+   * overlapping round, the leader before a failover) already did: then nothing is written twice.
+   */
+  private Future<Lane> expireOne(String name) {
+    return db.pool()
+        .withTransaction(
+            tx ->
+                tx.preparedQuery(LANE)
+                    .execute(Tuple.of(name))
+                    .map(rows -> lane(rows, name))
+                    .compose(
+                        lane ->
+                            !Lane.ACTIVE.equals(lane.status())
+                                ? Future.succeededFuture(lane)
+                                : delete(tx, name)
+                                    .compose(
+                                        deleting ->
+                                            AuditLog.append(
+                                                tx,
+                                                AuditEntry.succeeded(
+                                                    EXPIRY,
+                                                    AuditAction.LANE_EXPIRE,
+                                                    name,
+                                                    new JsonObject()
+                                                        .put("ttl_seconds", lane.ttlSeconds())),
+                                                deleting))));
   }
 
   /** Deletes the lanes being deleted whose releases are all gone; answers their names. */
@@ -163,7 +227,11 @@ public final class LaneLifecycle implements LaneIntake {
               for (String name : names) {
                 chain =
                     chain.compose(
-                        v -> delete(name).<Void>mapEmpty().recover(e -> Future.succeededFuture()));
+                        v ->
+                            db.pool()
+                                .withTransaction(tx -> delete(tx, name))
+                                .<Void>mapEmpty()
+                                .recover(e -> Future.succeededFuture()));
               }
               return chain.map(names);
             });

@@ -1,5 +1,6 @@
 package dev.lanes.releases.intake;
 
+import dev.lanes.common.audit.Actor;
 import dev.lanes.common.domain.Lane;
 import dev.lanes.common.json.Json;
 import dev.lanes.common.lanes.LaneIntake;
@@ -41,21 +42,30 @@ public final class ReleaseIntakeResponder {
         SOURCE,
         Map.of(
             ReleaseIntake.RELEASE,
-            body -> releases.release(request(body)).map(Json::toJson),
+            body -> releases.release(actor(body), request(body)).map(Json::toJson),
             ReleaseIntake.UPDATE,
             body ->
-                releases.update(MalformedMessage.uuid(body, "id"), request(body)).map(Json::toJson),
+                releases
+                    .update(actor(body), MalformedMessage.uuid(body, "id"), request(body))
+                    .map(Json::toJson),
             ReleaseIntake.ROLLBACK,
             body ->
                 releases
-                    .rollback(MalformedMessage.uuid(body, "id"), body.getInteger("revision"))
+                    .rollback(
+                        actor(body), MalformedMessage.uuid(body, "id"), body.getInteger("revision"))
                     .map(Json::toJson),
             ReleaseIntake.DELETE,
-            body -> releases.delete(MalformedMessage.uuid(body, "id")).map(Json::toJson),
+            body ->
+                releases.delete(actor(body), MalformedMessage.uuid(body, "id")).map(Json::toJson),
             LaneIntake.CREATE,
-            body -> lanes.create(read(body, "lane", Lane.class)).map(Json::toJson),
+            body -> lanes.create(actor(body), read(body, "lane", Lane.class)).map(Json::toJson),
             LaneIntake.DELETE,
-            body -> lanes.delete(MalformedMessage.text(body, "name")).map(Json::toJson)));
+            body ->
+                lanes.delete(actor(body), MalformedMessage.text(body, "name")).map(Json::toJson)));
+  }
+
+  private static Actor actor(JsonObject body) {
+    return Actor.from(body.getJsonObject("actor"));
   }
 
   private static ReleaseRequest request(JsonObject body) {

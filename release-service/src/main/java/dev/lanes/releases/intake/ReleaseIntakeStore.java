@@ -2,6 +2,10 @@ package dev.lanes.releases.intake;
 
 import dev.lanes.common.apps.AppQueries;
 import dev.lanes.common.apps.AppQueries.ReleaseDefaults;
+import dev.lanes.common.audit.Actor;
+import dev.lanes.common.audit.AuditAction;
+import dev.lanes.common.audit.AuditEntry;
+import dev.lanes.common.audit.AuditLog;
 import dev.lanes.common.builds.BuildQueries;
 import dev.lanes.common.db.Database;
 import dev.lanes.common.db.Rows;
@@ -20,12 +24,15 @@ import dev.lanes.common.releases.ReleaseRequest;
 import dev.lanes.common.releases.ReleaseRows;
 import dev.lanes.common.releases.Revision;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.List;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.UUID;
 
 /**
@@ -78,7 +85,11 @@ public final class ReleaseIntakeStore implements ReleaseIntake {
    *     lane_deleting}, {@code release_deleting}, {@code validation_failed} (no tag for a new one)
    */
   @Override
-  public Future<Release> release(ReleaseRequest request) {
+  public Future<Release> release(Actor actor, ReleaseRequest request) {
+    return release(actor, AuditAction.RELEASE_DEPLOY, request);
+  }
+
+  private Future<Release> release(Actor actor, AuditAction action, ReleaseRequest request) {
     if (!LaneNames.fits(request.app(), request.lane())) {
       return Future.failedFuture(
           new ClientError(
@@ -88,17 +99,42 @@ public final class ReleaseIntakeStore implements ReleaseIntake {
                   + "' is longer than 63"
                   + " characters: Kubernetes cannot name its Deployment; use a shorter lane"));
     }
-    return db.pool().withTransaction(tx -> release(tx, request, null));
+    return db.pool()
+        .withTransaction(
+            tx ->
+                release(tx, request, null)
+                    .compose(r -> AuditLog.append(tx, entry(actor, action, r, request), r)));
+  }
+
+  /** A release changed: its app, lane, the revision made, and the env keys asked to change. */
+  private static AuditEntry entry(
+      Actor actor, AuditAction action, Release r, ReleaseRequest request) {
+    JsonObject details =
+        new JsonObject()
+            .put("app", r.app())
+            .put("lane", r.lane())
+            .put("revision", r.revision())
+            .put("tag", r.tag())
+            .put("replicas", r.replicas());
+    if (request != null && request.envs() != null) {
+      details.put("envs", new JsonArray(List.copyOf(new TreeSet<>(request.envs().keySet()))));
+    }
+    if (request != null && request.clearEnvs()) {
+      details.put("envs_cleared", true);
+    }
+    return AuditEntry.succeeded(actor, action, r.id().toString(), details);
   }
 
   /** Changes the release with this id, as {@link #release} does. */
   @Override
-  public Future<Release> update(UUID id, ReleaseRequest request) {
+  public Future<Release> update(Actor actor, UUID id, ReleaseRequest request) {
     return queries
         .get(id)
         .compose(
             current ->
                 release(
+                    actor,
+                    AuditAction.RELEASE_UPDATE,
                     new ReleaseRequest(
                         current.app(),
                         current.lane(),
@@ -241,7 +277,7 @@ public final class ReleaseIntakeStore implements ReleaseIntake {
    * @throws ClientError {@code release_not_found}, {@code revision_not_found}
    */
   @Override
-  public Future<Release> rollback(UUID id, Integer revision) {
+  public Future<Release> rollback(Actor actor, UUID id, Integer revision) {
     return db.pool()
         .withTransaction(
             tx ->
@@ -266,7 +302,11 @@ public final class ReleaseIntakeStore implements ReleaseIntake {
                                               null,
                                               false),
                                           rev));
-                        }));
+                        })
+                    .compose(
+                        r ->
+                            AuditLog.append(
+                                tx, entry(actor, AuditAction.RELEASE_ROLLBACK, r, null), r)));
   }
 
   private static Revision revisionOrFail(RowSet<Row> rows, Release current, int target) {
@@ -286,14 +326,24 @@ public final class ReleaseIntakeStore implements ReleaseIntake {
    * @throws ClientError {@code release_not_found}
    */
   @Override
-  public Future<Release> delete(UUID id) {
+  public Future<Release> delete(Actor actor, UUID id) {
     return db.pool()
         .withTransaction(
             tx ->
                 tx.preparedQuery(BY_ID + " for update")
                     .execute(Tuple.of(id))
                     .map(rows -> ReleaseQueries.one(rows, id))
-                    .compose(r -> markDeleting(tx, r)));
+                    .compose(r -> markDeleting(tx, r))
+                    .compose(
+                        r ->
+                            AuditLog.append(
+                                tx,
+                                AuditEntry.succeeded(
+                                    actor,
+                                    AuditAction.RELEASE_DELETE,
+                                    r.id().toString(),
+                                    new JsonObject().put("app", r.app()).put("lane", r.lane())),
+                                r)));
   }
 
   /** Marks {@code r} deleting and writes the command that undeploys it; used by lane deletion. */

@@ -1,5 +1,6 @@
 package dev.lanes.releases.app;
 
+import dev.lanes.common.audit.Actor;
 import dev.lanes.common.config.ConfigReader;
 import dev.lanes.common.config.Secret;
 import dev.lanes.common.crypto.SealedEnvs;
@@ -38,6 +39,9 @@ import java.util.concurrent.TimeUnit;
 
 /** release-service as the platform runs it, on a fresh database and a sandbox cluster. */
 final class ReleaseFixture implements AutoCloseable {
+
+  /** Who the tests' requests come from. */
+  static final Actor ACTOR = new Actor("test-key", "test", "127.0.0.1", "test-request");
 
   static final String NS = "prod";
   static final ReleaseServiceVerticle.Tuning FAST =
@@ -156,7 +160,7 @@ final class ReleaseFixture implements AutoCloseable {
   }
 
   Release release(String app, String lane, String tag, Integer replicas, Map<String, String> envs) {
-    return await(intake.release(new ReleaseRequest(app, lane, tag, replicas, envs, false)));
+    return await(intake.release(ACTOR, new ReleaseRequest(app, lane, tag, replicas, envs, false)));
   }
 
   Release get(UUID id) {

@@ -300,7 +300,10 @@ class ReleaseServiceTest {
     Release second = until(f.release("web", "prod", "bbb2222", 3, change), ReleaseStatus.DEPLOYED);
     assertThat(second.envs()).containsExactly(Map.entry("B", "2"));
 
-    Release back = until(await(f.intake.rollback(first.id(), null)), ReleaseStatus.DEPLOYED);
+    Release back =
+        until(
+            await(f.intake.rollback(ReleaseFixture.ACTOR, first.id(), null)),
+            ReleaseStatus.DEPLOYED);
 
     assertThat(back.revision()).isEqualTo(3);
     assertThat(back.tag()).isEqualTo("aaa1111");
@@ -320,7 +323,7 @@ class ReleaseServiceTest {
         .containsExactly("3 rollback to revision 1", "2 change", "1 release");
     ClientError missing =
         org.assertj.core.api.Assertions.catchThrowableOfType(
-            ClientError.class, () -> await(f.intake.rollback(back.id(), 9)));
+            ClientError.class, () -> await(f.intake.rollback(ReleaseFixture.ACTOR, back.id(), 9)));
     assertThat(missing.code().code()).isEqualTo("revision_not_found");
   }
 
@@ -412,8 +415,12 @@ class ReleaseServiceTest {
     f.app("web", 8080, Map.of(), Map.of(), "aaa1111", "bbb2222");
     f.lane("dev");
     f.startService(Map.of());
-    var a = f.intake.release(new ReleaseRequest("web", "dev", "aaa1111", 1, Map.of(), false));
-    var b = f.intake.release(new ReleaseRequest("web", "dev", "bbb2222", 1, Map.of(), false));
+    var a =
+        f.intake.release(
+            ReleaseFixture.ACTOR, new ReleaseRequest("web", "dev", "aaa1111", 1, Map.of(), false));
+    var b =
+        f.intake.release(
+            ReleaseFixture.ACTOR, new ReleaseRequest("web", "dev", "bbb2222", 1, Map.of(), false));
     Release ra = await(a);
     Release rb = await(b);
 
@@ -467,7 +474,7 @@ class ReleaseServiceTest {
         .doesNotContainKey("app.kubernetes.io/managed-by");
     assertThat(untouched.getSpec().getPorts().get(0).getPort()).isEqualTo(1234);
 
-    await(f.intake.delete(failed.id()));
+    await(f.intake.delete(ReleaseFixture.ACTOR, failed.id()));
     await()
         .atMost(LONG)
         .until(
@@ -489,11 +496,11 @@ class ReleaseServiceTest {
     Release dev = until(f.release("web", "dev", "abc1234", 1, Map.of()), ReleaseStatus.DEPLOYED);
     Release prod = until(f.release("web", "prod", "abc1234", 1, Map.of()), ReleaseStatus.DEPLOYED);
 
-    await(f.intake.delete(dev.id()));
+    await(f.intake.delete(ReleaseFixture.ACTOR, dev.id()));
     await().atMost(LONG).until(() -> deployment("web-dev") == null && service("web-dev") == null);
     assertThat(f.kube.secrets().inNamespace(NS).withName("web-secrets").get()).isNotNull();
 
-    await(f.intake.delete(prod.id()));
+    await(f.intake.delete(ReleaseFixture.ACTOR, prod.id()));
     await()
         .atMost(LONG)
         .until(
@@ -518,7 +525,7 @@ class ReleaseServiceTest {
     until(f.release("web", "feature-x", "abc1234", 1, Map.of()), ReleaseStatus.DEPLOYED);
     until(f.release("api", "feature-x", "abc1234", 1, Map.of()), ReleaseStatus.DEPLOYED);
 
-    var lane = await(f.lanes.delete("feature-x"));
+    var lane = await(f.lanes.delete(ReleaseFixture.ACTOR, "feature-x"));
 
     assertThat(lane.status()).isEqualTo("deleting");
     await()
@@ -575,5 +582,31 @@ class ReleaseServiceTest {
                 .next()
                 .getLong(0))
         .isZero();
+    assertThat(
+            count(
+                "select count(*) from audit_log where action = 'lane.expire' and resource_id ="
+                    + " 'short' and actor_name = 'system:lane-expiry' and actor_key_id is null"))
+        .isEqualTo(1);
+  }
+
+  @Test
+  void theLeaderPrunesAuditEntriesOlderThanTheirRetention() {
+    String insert =
+        "insert into audit_log (at, actor_name, action, resource, resource_id, outcome) values"
+            + " (now() - make_interval(days => $1), 'test', 'app.create', 'app', $2, 'succeeded')";
+    f.sql("delete from audit_log", io.vertx.sqlclient.Tuple.tuple());
+    f.sql(insert, io.vertx.sqlclient.Tuple.of(11, "old"));
+    f.sql(insert, io.vertx.sqlclient.Tuple.of(9, "recent"));
+
+    f.startService(Map.of("AUDIT_RETENTION", "10d"));
+
+    await()
+        .atMost(LONG)
+        .until(() -> count("select count(*) from audit_log where resource_id = 'old'") == 0);
+    assertThat(count("select count(*) from audit_log where resource_id = 'recent'")).isEqualTo(1);
+  }
+
+  private long count(String sql) {
+    return await(f.database.pool().query(sql).execute()).iterator().next().getLong(0);
   }
 }
