@@ -24,6 +24,7 @@ import picocli.CommandLine.ScopeType;
       BuildsCommand.class,
       ReleasesCommand.class,
       ApiKeysCommand.class,
+      AuditCommand.class,
       ConfigCommand.class,
       DeployCommand.class,
       SelfDeployCommand.class,

@@ -269,6 +269,22 @@ class ResourceCommandsTest {
         .as("a key that would not be shown is not created")
         .isEqualTo(ExitCodes.USAGE);
     assertThat(ok("api-keys", "list", "-o", "name").out()).doesNotContain("lost");
+
+    // the audit log names who did each of it, and never shows the key
+    String audit = ok("audit", "--resource", "api_key").out();
+    String id = key.substring(6, 14);
+    assertThat(audit.lines().toList())
+        .element(0)
+        .asString()
+        .matches("AGE +ACTOR +ACTION +RESOURCE +OUTCOME *");
+    assertThat(audit)
+        .contains("admin (API_TOKEN)   api_key.revoke   api_key/" + id + "   succeeded")
+        .contains("admin (API_TOKEN)   api_key.create   api_key/" + id + "   succeeded")
+        .doesNotContain(secret);
+    assertThat(ok("audit", "--actor", "ci", "-o", "json").out()).isEqualTo("[ ]\n");
+    CliHarness.Run badSince = platform.lanes("audit", "--since", "yesterday");
+    assertThat(badSince.exit()).isEqualTo(ExitCodes.FAILED);
+    assertThat(badSince.err()).contains("since");
   }
 
   @Test
