@@ -83,6 +83,41 @@ class AdminKeyBootstrapTest {
     assertThat(ApiKeyFormat.matches(fresh, storedHash(ApiKeyFormat.idOf(fresh)))).isTrue();
   }
 
+  /** What the audit log holds, oldest first: action and key id. */
+  private java.util.List<String> audit() {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    pool.query("select action, resource_id, actor_name from audit_log order by id")
+        .execute()
+        .timeout(30, TimeUnit.SECONDS)
+        .await()
+        .forEach(
+            r ->
+                out.add(
+                    r.getString("action")
+                        + " "
+                        + r.getString("resource_id")
+                        + " by "
+                        + r.getString("actor_name")));
+    return out;
+  }
+
+  @Test
+  void everyKeyMadeOrRevokedAtStartUpIsAudited() {
+    String old = ApiKeyFormat.idOf(run(null, false).newKey());
+    run(null, false); // nothing changes: nothing recorded
+    String fresh = ApiKeyFormat.idOf(run(null, true).newKey());
+    run(Secret.of("from-the-environment"), false);
+    run(Secret.of("from-the-environment"), false); // the same token again: no change
+
+    assertThat(audit())
+        .containsExactly(
+            "api_key.create " + old + " by system:admin-key-bootstrap",
+            "api_key.revoke " + old + " by system:admin-key-bootstrap",
+            "api_key.create " + fresh + " by system:admin-key-bootstrap",
+            "api_key.create admin by system:admin-key-bootstrap",
+            "api_key.revoke " + fresh + " by system:admin-key-bootstrap");
+  }
+
   @Test
   void apiTokenBecomesTheAdminKeyAndReplacesAGeneratedOne() {
     run(null, false);
