@@ -18,7 +18,7 @@ $MVN -B -ntp -q -o -pl bench -am -DskipTests package dependency:build-classpath 
   -Dmdep.outputFile="$DIR/classpath" >/dev/null
 status=0
 LANES_DATA_DIR=$DIR LANES_PLATFORM_JAR=platform/target/lanes-platform.jar \
-  java -XX:+UseSerialGC -Xmx512m -cp "bench/target/classes:$(cat "$DIR/classpath")" \
+  java -XX:+UseSerialGC -Xmx512m -Dlogback.statusListenerClass=ch.qos.logback.core.status.NopStatusListener -cp "bench/target/classes:$(cat "$DIR/classpath")" \
   dev.lanes.bench.chaos.ChaosBench "$@" 2>"$DIR/driver.log" || status=$?
 if [ "$status" = 0 ] && [ -z "${LANES_DATA_DIR:-}" ]; then
   rm -rf "$DIR"

@@ -55,11 +55,14 @@ public final class ChaosBench {
         "chaos: %d commands from %d clients, %d kills, seed %d, state and logs in %s%n",
         commands, CLIENTS, kills, seed, dir);
     long begin = System.nanoTime();
-    int exit;
+    int exit = 2;
     try (DistributedLanes lanes =
         new DistributedLanes(dir, jar, Map.of("SANDBOX_STEP_DELAY", "100ms"))) {
       lanes.start();
       exit = run(lanes, dir, commands, kills, seed);
+    } catch (Exception e) {
+      System.out.println("chaos: aborted: " + e);
+      e.printStackTrace();
     }
     System.out.printf("chaos: whole run %d s%n", (System.nanoTime() - begin) / 1_000_000_000L);
     System.exit(exit);
@@ -87,7 +90,7 @@ public final class ChaosBench {
       }
       System.out.println("chaos: every command sent; answers " + counts);
       havoc = trouble.get();
-      pool.shutdown();
+      pool.shutdownNow();
       System.out.println("chaos: settling...");
       Invariants invariants = new Invariants(db);
       List<String> open = invariants.awaitSettled(SETTLE);

@@ -65,7 +65,7 @@ final class Havoc implements Callable<Havoc.Report> {
       lanes.supervisor.kill(victim);
       killed.add(victim);
       System.out.printf("chaos: kill %d of %d: %s%n", killed.size(), kills, victim);
-      lanes.supervisor.restart(victim);
+      restart(victim);
     }
   }
 
@@ -84,9 +84,27 @@ final class Havoc implements Callable<Havoc.Report> {
       checkRunning(name);
       Thread.sleep(1000);
     }
-    lanes.supervisor.restart(name);
+    restart(name);
     System.out.printf("chaos: %s back%n", name);
     awaitRecovery(name);
+  }
+
+  /**
+   * Starts {@code name} again, as a Kubernetes restart policy would, until it starts: a process
+   * that ends while starting is noted (as an exit nobody asked for) and started once more.
+   */
+  private void restart(String name) throws IOException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        lanes.supervisor.restart(name);
+        return;
+      } catch (IllegalStateException e) {
+        violations.add(name + " did not start (attempt " + attempt + "): " + e.getMessage());
+        if (attempt == 5) {
+          throw e;
+        }
+      }
+    }
   }
 
   /** A write while {@code name} is away: it must be 503 with Retry-After. */
