@@ -185,31 +185,6 @@ class KafkaMessagingContractTest extends MessagingContract {
   }
 
   @Test
-  void aMemberStartsWithinTheStartTimeoutWhenTheMemberBeforeItWasKilled() {
-    // a member that dies without leaving its group, as a SIGKILLed replica does: the group waits
-    // for its session to time out before it hands out partitions again
-    Map<String, Object> config = new HashMap<>();
-    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-    config.put(ConsumerConfig.GROUP_ID_CONFIG, prefix + "build-service");
-    config.put("internal.leave.group.on.close", false);
-    try (KafkaConsumer<String, byte[]> killed =
-        new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
-      killed.subscribe(List.of(prefix + Channels.BUILD_COMMANDS));
-      await()
-          .atMost(WAIT)
-          .until(
-              () ->
-                  !killed.poll(Duration.ofMillis(100)).isEmpty() || !killed.assignment().isEmpty());
-    }
-    Recorder restarted = new Recorder();
-
-    Subscription joined =
-        done(messaging.consume(Channels.BUILD_COMMANDS, "build-service", restarted));
-
-    assertThat(joined).isNotNull();
-  }
-
-  @Test
   void aSkippedMalformedRecordIsCommitted() {
     Recorder recorder = new Recorder();
     done(messaging.consume(Channels.BUILD_COMMANDS, "build-service", recorder));
