@@ -76,8 +76,7 @@ public final class ChaosBench {
     Havoc.Report havoc;
     List<Command> sent = new ArrayList<>();
     try (KubernetesClient kube = kube(lanes.kubeconfig);
-        Creations creations = new Creations(kube);
-        Connection db = DriverManager.getConnection(lanes.jdbcUrl(), "postgres", "")) {
+        Creations creations = new Creations(kube)) {
       ExecutorService pool = Executors.newFixedThreadPool(CLIENTS + 1);
       Pacer pacer = new Pacer(commands, Havoc.expected(kills));
       List<Future<List<Command>>> clients = new ArrayList<>();
@@ -92,14 +91,28 @@ public final class ChaosBench {
       havoc = trouble.get();
       pool.shutdownNow();
       System.out.println("chaos: settling...");
-      Invariants invariants = new Invariants(db);
-      List<String> open = invariants.awaitSettled(SETTLE);
-      Invariants.Figures f = invariants.check(sent, open, creations);
-      EventOrder.Result events =
-          EventOrder.read(lanes.apiPort, lanes.key, lastSeq(db), Duration.ofMinutes(2));
-      List<String> exits = lanes.supervisor.unexpectedExits();
-      return report(sent, counts, havoc, f, events, exits, db);
+      // connected only now: a connection made before PostgreSQL's outage is gone
+      try (Connection db = DriverManager.getConnection(lanes.jdbcUrl(), "postgres", "")) {
+        return check(lanes, sent, counts, havoc, creations, db);
+      }
     }
+  }
+
+  private static int check(
+      DistributedLanes lanes,
+      List<Command> sent,
+      AnswerCounts counts,
+      Havoc.Report havoc,
+      Creations creations,
+      Connection db)
+      throws Exception {
+    Invariants invariants = new Invariants(db);
+    List<String> open = invariants.awaitSettled(SETTLE);
+    Invariants.Figures f = invariants.check(sent, open, creations);
+    EventOrder.Result events =
+        EventOrder.read(lanes.apiPort, lanes.key, lastSeq(db), Duration.ofMinutes(2));
+    List<String> exits = lanes.supervisor.unexpectedExits();
+    return report(sent, counts, havoc, f, events, exits, db);
   }
 
   private static int report(
