@@ -264,6 +264,11 @@ public final class KafkaMessaging implements Messaging {
     config.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
     // a new group reads what was sent before it first started: commands wait for a consumer
     config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    // A replica that died without leaving (SIGKILL, OOM) holds its partitions until its session
+    // times out, and a replica joining meanwhile waits for that: with Kafka's 45 s a restarted
+    // replica missed its start timeout (30 s) and exited. 10 s, heartbeats every 3 s.
+    config.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
+    config.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 3_000);
     return config;
   }
 
