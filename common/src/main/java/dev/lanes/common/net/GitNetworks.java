@@ -41,10 +41,20 @@ public final class GitNetworks {
       return rule.matches(new InetSocketAddress(address, 0));
     }
 
+    /** Whether {@code other} lies wholly inside this network: their first prefix bits agree. */
     boolean covers(Range other) {
-      return prefix <= other.prefix
-          && network.getClass() == other.network.getClass()
-          && contains(other.network);
+      byte[] a = network.getAddress();
+      byte[] b = other.network.getAddress();
+      if (a.length != b.length || prefix > other.prefix) {
+        return false;
+      }
+      for (int bit = 0; bit < prefix; bit++) {
+        int mask = 0x80 >>> (bit % 8);
+        if ((a[bit / 8] & mask) != (b[bit / 8] & mask)) {
+          return false;
+        }
+      }
+      return true;
     }
 
     boolean isV4() {
