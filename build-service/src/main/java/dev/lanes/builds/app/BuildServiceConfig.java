@@ -30,7 +30,8 @@ public record BuildServiceConfig(
     BuildResources resources,
     Duration gitTimeout,
     boolean allowLocalGit,
-    List<String> gitAllowedNetworks) {
+    List<String> gitAllowedNetworks,
+    List<String> buildEgressAllowedNetworks) {
 
   /** Requests and limits of a build pod's container. */
   public record BuildResources(
@@ -97,6 +98,15 @@ public record BuildServiceConfig(
 
   public static final ConfigKey<Boolean> ALLOW_LOCAL_GIT = BuildKeys.ALLOW_LOCAL_GIT;
 
+  public static final ConfigKey<List<String>> BUILD_EGRESS_ALLOWED_NETWORKS =
+      ConfigKey.of(
+          "BUILD_EGRESS_ALLOWED_NETWORKS",
+          "",
+          text -> GitNetworks.parseAllowed(ConfigParsers.list(text)),
+          "Networks (CIDRs, comma-separated) build pods may connect to besides the internet and"
+              + " GIT_ALLOWED_NETWORKS: the registry, its mirrors and the proxy when their addresses"
+              + " are private; the NetworkPolicy lanes-build-egress refuses private ranges else.");
+
   public static final List<ConfigKey<?>> KEYS =
       List.of(
           BUILD_NAMESPACE,
@@ -116,7 +126,8 @@ public record BuildServiceConfig(
           BUILD_MEMORY_LIMIT,
           GIT_TIMEOUT,
           ALLOW_LOCAL_GIT,
-          BuildKeys.GIT_ALLOWED_NETWORKS);
+          BuildKeys.GIT_ALLOWED_NETWORKS,
+          BUILD_EGRESS_ALLOWED_NETWORKS);
 
   public BuildServiceConfig withAllowLocalGit(boolean allow) {
     return new BuildServiceConfig(
@@ -134,7 +145,8 @@ public record BuildServiceConfig(
         resources,
         gitTimeout,
         allow,
-        gitAllowedNetworks);
+        gitAllowedNetworks,
+        buildEgressAllowedNetworks);
   }
 
   public static BuildServiceConfig from(ConfigReader reader) {
@@ -158,9 +170,12 @@ public record BuildServiceConfig(
             reader.get(BUILD_MEMORY_LIMIT)),
         reader.get(GIT_TIMEOUT),
         Boolean.TRUE.equals(reader.get(ALLOW_LOCAL_GIT)),
-        reader.get(BuildKeys.GIT_ALLOWED_NETWORKS) == null
-            ? List.of()
-            : reader.get(BuildKeys.GIT_ALLOWED_NETWORKS));
+        orEmpty(reader.get(BuildKeys.GIT_ALLOWED_NETWORKS)),
+        orEmpty(reader.get(BUILD_EGRESS_ALLOWED_NETWORKS)));
+  }
+
+  private static List<String> orEmpty(List<String> list) {
+    return list == null ? List.of() : list;
   }
 
   /** Where git repositories may be: the allowed networks, loopback with local git. */

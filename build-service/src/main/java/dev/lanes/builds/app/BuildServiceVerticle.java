@@ -3,8 +3,10 @@ package dev.lanes.builds.app;
 import dev.lanes.builds.git.RefResolver;
 import dev.lanes.builds.intake.BuildIntakeResponder;
 import dev.lanes.builds.intake.BuildIntakeStore;
+import dev.lanes.builds.k8s.BuildEgressPolicySpec;
 import dev.lanes.builds.k8s.BuildJobSpec;
 import dev.lanes.builds.k8s.BuildJobs;
+import dev.lanes.builds.k8s.BuildNetworkPolicies;
 import dev.lanes.builds.pipeline.BuildDispatcher;
 import dev.lanes.builds.pipeline.BuildPipeline;
 import dev.lanes.builds.pipeline.JobStatusReconciler;
@@ -98,6 +100,8 @@ public final class BuildServiceVerticle extends WorkerVerticle {
                 dispatcher::kick,
                 config.timeout(),
                 Clock.systemUTC()));
+    BuildNetworkPolicies policies =
+        new BuildNetworkPolicies(deps.kube(), config.namespace(), blocking);
     Context context = vertx.getOrCreateContext();
     return consumeCommands(Channels.BUILD_COMMANDS, pipeline::handle)
         .compose(
@@ -106,7 +110,7 @@ public final class BuildServiceVerticle extends WorkerVerticle {
             s -> {
               dispatcher.kick();
               every(tuning.dispatchEvery(), dispatcher::kick);
-              return () -> reconcile(jobs, reconciler, context);
+              return () -> reconcile(jobs, reconciler, policies, context);
             });
   }
 
@@ -117,13 +121,22 @@ public final class BuildServiceVerticle extends WorkerVerticle {
 
   /**
    * The leader's duty: watch Jobs and pods, catch up with what happened while nobody watched, and
-   * look again periodically in case an event was missed.
+   * look again periodically in case an event was missed; and keep build pods' egress policy as the
+   * configuration says.
    */
   private Leadership.Duty reconcile(
-      BuildJobs jobs, JobStatusReconciler reconciler, Context context) {
+      BuildJobs jobs,
+      JobStatusReconciler reconciler,
+      BuildNetworkPolicies policies,
+      Context context) {
     watch(jobs, reconciler, context);
+    BuildEgressPolicySpec egress = new BuildEgressPolicySpec(config);
     return reconcilingEvery(
-        tuning.reconcileEvery(), reconciler::reconcileAll, this::closeInformers);
+        tuning.reconcileEvery(),
+        // applied every round, so a policy deleted or edited by hand is put back; applying it
+        // unchanged changes nothing. Configuration changes with a restart, which applies it first.
+        () -> Future.join(policies.apply(egress.desired()), reconciler.reconcileAll()),
+        this::closeInformers);
   }
 
   private void watch(BuildJobs jobs, JobStatusReconciler reconciler, Context context) {

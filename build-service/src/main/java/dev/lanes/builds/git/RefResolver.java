@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -13,6 +14,8 @@ import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.transport.Transport;
+import org.eclipse.jgit.transport.TransportHttp;
 
 /**
  * Resolves a build's git ref with {@code git ls-remote}: a branch, a tag (annotated tags peeled to
@@ -68,45 +71,90 @@ public final class RefResolver {
   }
 
   private Map<String, Ref> listRefs(GitRemote remote) throws RefResolutionException {
-    checkHost(remote);
-    try {
+    CheckedHosts hosts = new CheckedHosts(networks, dns);
+    checkHost(remote, hosts);
+    try (PinnedHttpConnectionFactory http = new PinnedHttpConnectionFactory(hosts, timeout)) {
       return Git.lsRemoteRepository()
           .setRemote(remote.fetchUrl())
           .setHeads(false)
           .setTags(false)
           .setTimeout((int) Math.max(1, timeout.toSeconds()))
+          .setTransportConfigCallback(transport -> pin(transport, http, remote.local()))
           .callAsMap();
     } catch (GitAPIException | RuntimeException e) {
-      if (refusedCredentials(e)) {
-        throw new RefResolutionException(
-            BuildReason.AUTH_FAILED,
-            "git repository "
-                + remote.fetchUrl()
-                + " refused to list its refs without valid credentials (is it private, or"
-                + " misspelt?): "
-                + rootMessage(e));
-      }
-      throw new RefResolutionException(
-          BuildReason.REPO_UNREACHABLE,
-          "cannot reach git repository " + remote.fetchUrl() + ": " + rootMessage(e));
+      throw failure(remote, e);
     }
   }
 
   /**
-   * Refuses a repository whose host is, or resolves to, an address the rules refuse, before
-   * anything is sent to it.
+   * Makes the transport connect through {@code http}, to the checked addresses. checkHost lets
+   * through http(s) and local ({@code file://}) repositories only, so any other transport is a bug:
+   * refused.
    */
-  private void checkHost(GitRemote remote) throws RefResolutionException {
+  private static void pin(Transport transport, PinnedHttpConnectionFactory http, boolean local) {
+    if (transport instanceof TransportHttp t) {
+      t.setHttpConnectionFactory(http);
+    } else if (!local) {
+      throw new IllegalStateException(
+          transport.getClass().getSimpleName() + " cannot connect to a checked address");
+    }
+  }
+
+  private static RefResolutionException failure(GitRemote remote, Exception e) {
+    Throwable refused = cause(e, CheckedHosts.RefusedHostException.class);
+    if (refused != null) {
+      return new RefResolutionException(
+          BuildReason.GIT_REPO_NOT_ALLOWED,
+          "git repository " + remote.fetchUrl() + " is not allowed: " + refused.getMessage());
+    }
+    if (refusedCredentials(e)) {
+      return new RefResolutionException(
+          BuildReason.AUTH_FAILED,
+          "git repository "
+              + remote.fetchUrl()
+              + " refused to list its refs without valid credentials (is it private, or"
+              + " misspelt?): "
+              + rootMessage(e));
+    }
+    return new RefResolutionException(
+        BuildReason.REPO_UNREACHABLE,
+        "cannot reach git repository " + remote.fetchUrl() + ": " + rootMessage(e));
+  }
+
+  private static Throwable cause(Throwable e, Class<? extends Throwable> kind) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (kind.isInstance(t)) {
+        return t;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Refuses a repository whose host is, or resolves to, an address the rules refuse, before
+   * anything is sent to it, and keeps the addresses checked for the connection: the name is not
+   * looked up again (DNS rebinding). Only http(s) is listed over the network: the transport that
+   * can be made to connect to a checked address.
+   */
+  private void checkHost(GitRemote remote, CheckedHosts hosts) throws RefResolutionException {
     if (remote.local()) {
       return;
     }
-    String host = java.net.URI.create(remote.fetchUrl()).getHost();
+    java.net.URI uri = java.net.URI.create(remote.fetchUrl());
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    if (!scheme.equals("https") && !scheme.equals("http")) {
+      throw new RefResolutionException(
+          BuildReason.GIT_REPO_NOT_ALLOWED,
+          "git repository " + remote.fetchUrl() + " is not allowed: refs are listed over https");
+    }
+    String host = uri.getHost();
     if (host == null) {
-      return;
+      throw new RefResolutionException(
+          BuildReason.REPO_UNREACHABLE, "git repository " + remote.fetchUrl() + " names no host");
     }
     try {
-      networks.check(host, dns);
-    } catch (GitNetworks.RefusedAddress e) {
+      hosts.addresses(host);
+    } catch (CheckedHosts.RefusedHostException e) {
       throw new RefResolutionException(
           BuildReason.GIT_REPO_NOT_ALLOWED,
           "git repository " + remote.fetchUrl() + " is not allowed: " + e.getMessage());

@@ -173,6 +173,7 @@ final class BuildFixture implements AutoCloseable {
     events.clear();
     kube.batch().v1().jobs().inNamespace("paas-builds").delete();
     kube.pods().inNamespace("paas-builds").delete();
+    kube.network().v1().networkPolicies().inNamespace("paas-builds").delete();
   }
 
   Build request(String app, String ref, boolean force) {

@@ -387,4 +387,84 @@ class BuildServiceTest {
       away.close();
     }
   }
+
+  private static io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy egressPolicy() {
+    return f.kube
+        .network()
+        .v1()
+        .networkPolicies()
+        .inNamespace("paas-builds")
+        .withName("lanes-build-egress")
+        .get();
+  }
+
+  @Test
+  void buildPodsGetAnEgressPolicyThatRefusesPrivateNetworksAndItIsPutBackWhenDeleted() {
+    f.startService(Map.of("GIT_ALLOWED_NETWORKS", "10.1.0.0/16"));
+
+    await().atMost(LONG).until(() -> egressPolicy() != null);
+    var policy = egressPolicy();
+    assertThat(policy.getMetadata().getLabels())
+        .containsEntry("app.kubernetes.io/managed-by", "lanes");
+    assertThat(policy.getSpec().getPodSelector().getMatchLabels())
+        .containsEntry("app.kubernetes.io/component", "build");
+    assertThat(policy.getSpec().getEgress())
+        .anySatisfy(
+            r ->
+                assertThat(r.getTo())
+                    .anySatisfy(
+                        to -> {
+                          assertThat(to.getIpBlock().getCidr()).isEqualTo("0.0.0.0/0");
+                          assertThat(to.getIpBlock().getExcept())
+                              .contains("10.0.0.0/8", "169.254.0.0/16");
+                        }))
+        .anySatisfy(
+            r ->
+                assertThat(r.getTo())
+                    .anySatisfy(
+                        to -> assertThat(to.getIpBlock().getCidr()).isEqualTo("10.1.0.0/16")));
+
+    f.kube.resource(policy).delete();
+    await().atMost(LONG).until(() -> egressPolicy() != null);
+  }
+
+  @Test
+  void aNetworkPolicyOfThatNameLanesDoesNotManageIsLeftUntouched() {
+    f.kube
+        .network()
+        .v1()
+        .networkPolicies()
+        .inNamespace("paas-builds")
+        .resource(
+            new io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder()
+                .withNewMetadata()
+                .withName("lanes-build-egress")
+                .addToLabels("owner", "someone-else")
+                .endMetadata()
+                .withNewSpec()
+                .withNewPodSelector()
+                .addToMatchLabels("app", "theirs")
+                .endPodSelector()
+                .endSpec()
+                .build())
+        .create();
+
+    f.startService(Map.of());
+
+    // several reconcile rounds (every 500 ms here) go by without touching it
+    await()
+        .during(Duration.ofSeconds(2))
+        .atMost(LONG)
+        .until(
+            () ->
+                egressPolicy()
+                        .getSpec()
+                        .getPodSelector()
+                        .getMatchLabels()
+                        .equals(Map.of("app", "theirs"))
+                    && !egressPolicy()
+                        .getMetadata()
+                        .getLabels()
+                        .containsKey("app.kubernetes.io/managed-by"));
+  }
 }

@@ -35,6 +35,22 @@ public record LaneLabels(Map<String, String> map) {
     return new LaneLabels(m);
   }
 
+  /** What selects every build pod: {@code app.kubernetes.io/component=build}, managed by Lanes. */
+  public static LaneLabels buildPods() {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put(COMPONENT, "build");
+    m.put(MANAGED_BY, MANAGER);
+    return new LaneLabels(m);
+  }
+
+  /** Labels of the NetworkPolicy of build pods. */
+  public static LaneLabels forBuildEgressPolicy() {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put(COMPONENT, "build-egress");
+    m.put(MANAGED_BY, MANAGER);
+    return new LaneLabels(m);
+  }
+
   /** What selects the pods of an app in a lane: {@code app}, {@code lane}. */
   public static LaneLabels selector(String app, String lane) {
     Map<String, String> m = new LinkedHashMap<>();

@@ -14,6 +14,11 @@ public final class LaneNames {
     return "build-" + buildId.toString().replace("-", "");
   }
 
+  /** The NetworkPolicy that limits where build pods may connect: {@code lanes-build-egress}. */
+  public static String buildEgressPolicy() {
+    return "lanes-build-egress";
+  }
+
   /** The Deployment and Service of an app in a lane: {@code {app}-{lane}}. */
   public static String laneObject(String app, String lane) {
     return app + "-" + lane;

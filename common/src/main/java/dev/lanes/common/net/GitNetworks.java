@@ -35,9 +35,30 @@ public final class GitNetworks {
     Resolver SYSTEM = InetAddress::getAllByName;
   }
 
-  private record Range(String cidr, String what, IpSubnetFilterRule rule) {
+  private record Range(
+      String cidr, String what, IpSubnetFilterRule rule, InetAddress network, int prefix) {
     boolean contains(InetAddress address) {
       return rule.matches(new InetSocketAddress(address, 0));
+    }
+
+    /** Whether {@code other} lies wholly inside this network: their first prefix bits agree. */
+    boolean covers(Range other) {
+      byte[] a = network.getAddress();
+      byte[] b = other.network.getAddress();
+      if (a.length != b.length || prefix > other.prefix) {
+        return false;
+      }
+      for (int bit = 0; bit < prefix; bit++) {
+        int mask = 0x80 >>> (bit % 8);
+        if ((a[bit / 8] & mask) != (b[bit / 8] & mask)) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    boolean isV4() {
+      return network instanceof Inet4Address;
     }
   }
 
@@ -79,6 +100,24 @@ public final class GitNetworks {
   /** Whether local git is allowed: {@code file://} repositories and loopback addresses. */
   public boolean localGit() {
     return allowLoopback;
+  }
+
+  /**
+   * The refused networks of one address family that no allowed network covers whole, as CIDRs: what
+   * build pods' egress policy leaves out of the internet. A refused network an allowed one covers
+   * only in part stays here; {@link #allowedNetworks} then lets that part through.
+   */
+  public List<String> refusedNetworks(boolean ipv4) {
+    return REFUSED.stream()
+        .filter(r -> r.isV4() == ipv4)
+        .filter(r -> allowed.stream().noneMatch(a -> a.covers(r)))
+        .map(Range::cidr)
+        .toList();
+  }
+
+  /** {@code GIT_ALLOWED_NETWORKS}, as CIDRs. */
+  public List<String> allowedNetworks() {
+    return allowed.stream().map(Range::cidr).toList();
   }
 
   /** Checks {@code GIT_ALLOWED_NETWORKS}' entries, for the configuration reader. */
@@ -171,7 +210,12 @@ public final class GitNetworks {
     if (prefix < 0 || prefix > max) {
       throw new IllegalArgumentException("'" + cidr + "': the prefix length is 0 to " + max);
     }
-    return new Range(cidr, what, new IpSubnetFilterRule(network, prefix, IpFilterRuleType.REJECT));
+    return new Range(
+        cidr,
+        what,
+        new IpSubnetFilterRule(network, prefix, IpFilterRuleType.REJECT),
+        network,
+        prefix);
   }
 
   /** {@code ::ffff:10.0.0.1} is {@code 10.0.0.1}: checked as the IPv4 address it reaches. */

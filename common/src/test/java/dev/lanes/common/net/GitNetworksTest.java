@@ -128,4 +128,17 @@ class GitNetworksTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining(cidr);
   }
+
+  @Test
+  void anAllowedNetworkTakesARefusedOneOutOfTheRefusedListOnlyWhenItCoversItWhole() {
+    GitNetworks networks =
+        GitNetworks.of(List.of("192.168.0.0/16", "10.1.0.0/16", "fc00::/7"), false);
+
+    assertThat(networks.refusedNetworks(true))
+        .contains("10.0.0.0/8", "172.16.0.0/12")
+        .doesNotContain("192.168.0.0/16");
+    assertThat(networks.refusedNetworks(false)).doesNotContain("fc00::/7").contains("fe80::/10");
+    assertThat(networks.allowedNetworks())
+        .containsExactly("192.168.0.0/16", "10.1.0.0/16", "fc00::/7");
+  }
 }
