@@ -1,12 +1,9 @@
 package dev.lanes.common.net;
 
-import io.netty.handler.ipfilter.IpFilterRuleType;
-import io.netty.handler.ipfilter.IpSubnetFilterRule;
 import io.netty.util.NetUtil;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -35,17 +32,24 @@ public final class GitNetworks {
     Resolver SYSTEM = InetAddress::getAllByName;
   }
 
-  private record Range(
-      String cidr, String what, IpSubnetFilterRule rule, InetAddress network, int prefix) {
+  /**
+   * A network. Membership compares prefix bits itself: Netty's {@code IpSubnetFilterRule} (4.2.9)
+   * answers that {@code fe80::1} is inside {@code fc00::/7}, which would let link-local addresses
+   * through wherever unique-local ones are allowed.
+   */
+  private record Range(String cidr, String what, InetAddress network, int prefix) {
     boolean contains(InetAddress address) {
-      return rule.matches(new InetSocketAddress(address, 0));
+      return samePrefix(network.getAddress(), address.getAddress(), prefix);
     }
 
     /** Whether {@code other} lies wholly inside this network: their first prefix bits agree. */
     boolean covers(Range other) {
-      byte[] a = network.getAddress();
-      byte[] b = other.network.getAddress();
-      if (a.length != b.length || prefix > other.prefix) {
+      return prefix <= other.prefix
+          && samePrefix(network.getAddress(), other.network.getAddress(), prefix);
+    }
+
+    private static boolean samePrefix(byte[] a, byte[] b, int prefix) {
+      if (a.length != b.length) {
         return false;
       }
       for (int bit = 0; bit < prefix; bit++) {
@@ -210,12 +214,7 @@ public final class GitNetworks {
     if (prefix < 0 || prefix > max) {
       throw new IllegalArgumentException("'" + cidr + "': the prefix length is 0 to " + max);
     }
-    return new Range(
-        cidr,
-        what,
-        new IpSubnetFilterRule(network, prefix, IpFilterRuleType.REJECT),
-        network,
-        prefix);
+    return new Range(cidr, what, network, prefix);
   }
 
   /** {@code ::ffff:10.0.0.1} is {@code 10.0.0.1}: checked as the IPv4 address it reaches. */

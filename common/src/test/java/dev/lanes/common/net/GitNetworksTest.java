@@ -85,6 +85,15 @@ class GitNetworksTest {
   }
 
   @Test
+  void allowingUniqueLocalAddressesDoesNotAllowLinkLocalOnes() {
+    // fe80::/10 and fc00::/7 differ in their seventh bit; Netty's subnet rule said otherwise
+    GitNetworks networks = GitNetworks.of(List.of("fc00::/7"), false);
+
+    assertThat(networks.refusal(ip("fd12:3456::1"))).isEmpty();
+    assertThat(networks.refusal(ip("fe80::1"))).get().asString().contains("link-local");
+  }
+
+  @Test
   void loopbackOnlyWithLocalGit() {
     GitNetworks local = GitNetworks.of(List.of(), true);
 
