@@ -109,6 +109,16 @@ public final class ProblemHandler implements Handler<RoutingContext> {
     if (error instanceof ClientError) {
       LOG.debug(
           "{} [{}] -> {} {}", request, RequestIds.of(ctx), error.code().code(), error.detail());
+    } else if (error.code().status() == 503) {
+      // a dependency away for a while (the database, a service): expected during an outage and
+      // answered with Retry-After; one line each, not a stack trace per request
+      LOG.warn(
+          "{} [{}] -> {}: {} ({})",
+          request,
+          RequestIds.of(ctx),
+          error.code().code(),
+          error.detail(),
+          error.getCause() == null ? "no cause" : error.getCause().toString());
     } else if (error.getCause() != null) {
       LOG.error(
           "{} [{}] -> {}: {}",
