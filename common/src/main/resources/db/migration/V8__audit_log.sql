@@ -10,6 +10,9 @@ create table audit_log (
   actor_name   text        not null,
   source       text,
   request_id   text,
+  -- the change request's own id, made by the gateway for each request that changes something:
+  -- unique, so a request delivered twice to its service (at least once, on Kafka) is made once
+  change_id    text,
   action       text        not null,
   resource     text        not null,
   resource_id  text,
@@ -19,5 +22,6 @@ create table audit_log (
   details      jsonb       not null default '{}'
 );
 create index audit_log_at on audit_log (at);
+create unique index audit_log_change on audit_log (change_id) where change_id is not null;
 create index audit_log_actor on audit_log (actor_key_id, id desc);
 create index audit_log_resource on audit_log (resource, resource_id, id desc);

@@ -101,7 +101,11 @@ final class ChaosClient implements Callable<List<Command>> {
         record(c, a.data(), Outcome.ACCEPTED);
         return;
       }
-      if (a.status() >= 400 && a.status() < 500 && a.status() != 429) {
+      // duplicate_request: the change was made by an earlier delivery whose answer was lost
+      if (a.status() >= 400
+          && a.status() < 500
+          && a.status() != 429
+          && !"duplicate_request".equals(a.code())) {
         c.outcome = Outcome.REFUSED;
         c.refusal = a.status() + " " + a.code();
         return;

@@ -31,6 +31,7 @@ final class Havoc implements Callable<Havoc.Report> {
   private final int kills;
   private final Random random;
   private final List<String> killed = new ArrayList<>();
+  private final List<String> round = new ArrayList<>();
   private final List<String> violations = new ArrayList<>();
   private int probes;
 
@@ -60,13 +61,25 @@ final class Havoc implements Callable<Havoc.Report> {
   private void killSome(int n) throws Exception {
     for (int i = 0; i < n; i++) {
       pause();
-      String victim =
-          DistributedLanes.SERVICES.get(random.nextInt(DistributedLanes.SERVICES.size()));
+      String victim = nextVictim();
       lanes.supervisor.kill(victim);
       killed.add(victim);
       System.out.printf("chaos: kill %d of %d: %s%n", killed.size(), kills, victim);
       restart(victim);
     }
+  }
+
+  /**
+   * The services in shuffled rounds, each once per round: random, and yet every one (the gateway
+   * too) is killed once there are as many kills as services. Drawing each kill independently left
+   * the gateway out of all 20 kills of a run.
+   */
+  private String nextVictim() {
+    if (round.isEmpty()) {
+      round.addAll(DistributedLanes.SERVICES);
+      java.util.Collections.shuffle(round, random);
+    }
+    return round.remove(0);
   }
 
   // 2 to 6 s between troubles, so commands are in flight at every one

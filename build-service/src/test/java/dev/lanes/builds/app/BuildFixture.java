@@ -42,8 +42,11 @@ import org.eclipse.jgit.api.Git;
  */
 final class BuildFixture implements AutoCloseable {
 
-  /** Who the tests' requests come from. */
-  static final Actor ACTOR = new Actor("test-key", "test", "127.0.0.1", "test-request");
+  /** Who a test's request comes from: each a change of its own. */
+  static Actor actor() {
+    return new Actor(
+        "test-key", "test", "127.0.0.1", "test-request", java.util.UUID.randomUUID().toString());
+  }
 
   static final Duration STEP = Duration.ofMillis(30);
   static final BuildServiceVerticle.Tuning FAST =
@@ -177,7 +180,7 @@ final class BuildFixture implements AutoCloseable {
   }
 
   Build request(String app, String ref, boolean force) {
-    return await(intake.request(ACTOR, app, ref, force));
+    return await(intake.request(actor(), app, ref, force));
   }
 
   Build get(Build b) {

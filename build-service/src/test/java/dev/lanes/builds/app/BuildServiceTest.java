@@ -231,7 +231,7 @@ class BuildServiceTest {
                     .stream()
                     .anyMatch(l -> l.text().contains("started")));
 
-    Build cancelled = await(f.intake.cancel(BuildFixture.ACTOR, "web", running.id()));
+    Build cancelled = await(f.intake.cancel(BuildFixture.actor(), "web", running.id()));
 
     assertThat(cancelled.status()).isEqualTo(BuildStatus.CANCELLED);
     assertThat(cancelled.reason()).isEqualTo(BuildReason.CANCELLED);
@@ -239,6 +239,39 @@ class BuildServiceTest {
     await().atMost(LONG).until(() -> savedLog(cancelled) != null);
     assertThat(savedLog(cancelled)).contains("RUN echo started");
     assertThat(f.get(cancelled).status()).isEqualTo(BuildStatus.CANCELLED);
+  }
+
+  @Test
+  void aRequestDeliveredTwiceMakesOneBuild() throws Exception {
+    // a replica that committed the build and died before acknowledging the request: the request
+    // reaches another replica, with the same change id
+    f.repo("web", "FROM alpine\n");
+    f.app("web", "web");
+    dev.lanes.common.audit.Actor once = BuildFixture.actor();
+
+    Build first = await(f.intake.request(once, "web", "main", true));
+    Throwable again =
+        org.assertj.core.api.Assertions.catchThrowable(
+            () -> await(f.intake.request(once, "web", "main", true)));
+
+    assertThat(again)
+        .isInstanceOfSatisfying(
+            dev.lanes.common.error.ClientError.class,
+            e ->
+                assertThat(e.code()).isEqualTo(dev.lanes.common.error.ErrorCode.DUPLICATE_REQUEST));
+    assertThat(
+            await(f.database.pool().query("select id from builds").execute())
+                .iterator()
+                .next()
+                .getUUID(0))
+        .isEqualTo(first.id());
+    assertThat(
+            await(f.database.pool().query("select count(*) from builds").execute())
+                .iterator()
+                .next()
+                .getLong(0))
+        .as("one build, its change recorded once")
+        .isEqualTo(1);
   }
 
   @Test

@@ -11,8 +11,11 @@ import io.vertx.core.json.JsonObject;
  * @param keyName the key's name, or what of the platform acted (e.g. {@code system:lane-expiry})
  * @param source the client's address as the gateway saw it; {@code null} for the platform itself
  * @param requestId the {@code X-Request-Id} of the request; {@code null} for the platform itself
+ * @param changeId the id the gateway gave this change request, unique: the service that makes the
+ *     change records it once however often the request reaches it; {@code null} for the platform
  */
-public record Actor(String keyId, String keyName, String source, String requestId) {
+public record Actor(
+    String keyId, String keyName, String source, String requestId, String changeId) {
 
   public Actor {
     if (keyName == null || keyName.isBlank()) {
@@ -22,7 +25,7 @@ public record Actor(String keyId, String keyName, String source, String requestI
 
   /** The platform itself acting, e.g. a lane whose time ran out. */
   public static Actor system(String what) {
-    return new Actor(null, "system:" + what, null, null);
+    return new Actor(null, "system:" + what, null, null, null);
   }
 
   /**
@@ -33,13 +36,14 @@ public record Actor(String keyId, String keyName, String source, String requestI
     if (json == null
         || json.getString("key_name") == null
         || json.getString("key_name").isBlank()) {
-      return new Actor(null, "unknown", null, null);
+      return new Actor(null, "unknown", null, null, null);
     }
     return new Actor(
         json.getString("key_id"),
         json.getString("key_name"),
         json.getString("source"),
-        json.getString("request_id"));
+        json.getString("request_id"),
+        json.getString("change_id"));
   }
 
   public JsonObject toJson() {
@@ -47,6 +51,7 @@ public record Actor(String keyId, String keyName, String source, String requestI
         .put("key_id", keyId)
         .put("key_name", keyName)
         .put("source", source)
-        .put("request_id", requestId);
+        .put("request_id", requestId)
+        .put("change_id", changeId);
   }
 }

@@ -38,6 +38,7 @@ public enum ErrorCode {
   API_KEY_EXISTS(409, "API key exists"),
   LAST_ADMIN_KEY(409, "Last admin key"),
   IMAGE_REPO_IN_USE(409, "Image repo in use"),
+  DUPLICATE_REQUEST(409, "Request already carried out"),
   APP_HAS_RELEASES(409, "App has releases"),
   APP_HAS_NO_IMAGE_REPO(409, "App has no image repo"),
   LANE_PROTECTED(409, "Lane protected"),

@@ -40,8 +40,11 @@ import java.util.concurrent.TimeUnit;
 /** release-service as the platform runs it, on a fresh database and a sandbox cluster. */
 final class ReleaseFixture implements AutoCloseable {
 
-  /** Who the tests' requests come from. */
-  static final Actor ACTOR = new Actor("test-key", "test", "127.0.0.1", "test-request");
+  /** Who a test's request comes from: each a change of its own. */
+  static Actor actor() {
+    return new Actor(
+        "test-key", "test", "127.0.0.1", "test-request", java.util.UUID.randomUUID().toString());
+  }
 
   static final String NS = "prod";
   static final ReleaseServiceVerticle.Tuning FAST =
@@ -160,7 +163,8 @@ final class ReleaseFixture implements AutoCloseable {
   }
 
   Release release(String app, String lane, String tag, Integer replicas, Map<String, String> envs) {
-    return await(intake.release(ACTOR, new ReleaseRequest(app, lane, tag, replicas, envs, false)));
+    return await(
+        intake.release(actor(), new ReleaseRequest(app, lane, tag, replicas, envs, false)));
   }
 
   Release get(UUID id) {

@@ -302,7 +302,7 @@ class ReleaseServiceTest {
 
     Release back =
         until(
-            await(f.intake.rollback(ReleaseFixture.ACTOR, first.id(), null)),
+            await(f.intake.rollback(ReleaseFixture.actor(), first.id(), null)),
             ReleaseStatus.DEPLOYED);
 
     assertThat(back.revision()).isEqualTo(3);
@@ -323,7 +323,8 @@ class ReleaseServiceTest {
         .containsExactly("3 rollback to revision 1", "2 change", "1 release");
     ClientError missing =
         org.assertj.core.api.Assertions.catchThrowableOfType(
-            ClientError.class, () -> await(f.intake.rollback(ReleaseFixture.ACTOR, back.id(), 9)));
+            ClientError.class,
+            () -> await(f.intake.rollback(ReleaseFixture.actor(), back.id(), 9)));
     assertThat(missing.code().code()).isEqualTo("revision_not_found");
   }
 
@@ -417,10 +418,12 @@ class ReleaseServiceTest {
     f.startService(Map.of());
     var a =
         f.intake.release(
-            ReleaseFixture.ACTOR, new ReleaseRequest("web", "dev", "aaa1111", 1, Map.of(), false));
+            ReleaseFixture.actor(),
+            new ReleaseRequest("web", "dev", "aaa1111", 1, Map.of(), false));
     var b =
         f.intake.release(
-            ReleaseFixture.ACTOR, new ReleaseRequest("web", "dev", "bbb2222", 1, Map.of(), false));
+            ReleaseFixture.actor(),
+            new ReleaseRequest("web", "dev", "bbb2222", 1, Map.of(), false));
     Release ra = await(a);
     Release rb = await(b);
 
@@ -474,7 +477,7 @@ class ReleaseServiceTest {
         .doesNotContainKey("app.kubernetes.io/managed-by");
     assertThat(untouched.getSpec().getPorts().get(0).getPort()).isEqualTo(1234);
 
-    await(f.intake.delete(ReleaseFixture.ACTOR, failed.id()));
+    await(f.intake.delete(ReleaseFixture.actor(), failed.id()));
     await()
         .atMost(LONG)
         .until(
@@ -496,11 +499,11 @@ class ReleaseServiceTest {
     Release dev = until(f.release("web", "dev", "abc1234", 1, Map.of()), ReleaseStatus.DEPLOYED);
     Release prod = until(f.release("web", "prod", "abc1234", 1, Map.of()), ReleaseStatus.DEPLOYED);
 
-    await(f.intake.delete(ReleaseFixture.ACTOR, dev.id()));
+    await(f.intake.delete(ReleaseFixture.actor(), dev.id()));
     await().atMost(LONG).until(() -> deployment("web-dev") == null && service("web-dev") == null);
     assertThat(f.kube.secrets().inNamespace(NS).withName("web-secrets").get()).isNotNull();
 
-    await(f.intake.delete(ReleaseFixture.ACTOR, prod.id()));
+    await(f.intake.delete(ReleaseFixture.actor(), prod.id()));
     await()
         .atMost(LONG)
         .until(
@@ -525,7 +528,7 @@ class ReleaseServiceTest {
     until(f.release("web", "feature-x", "abc1234", 1, Map.of()), ReleaseStatus.DEPLOYED);
     until(f.release("api", "feature-x", "abc1234", 1, Map.of()), ReleaseStatus.DEPLOYED);
 
-    var lane = await(f.lanes.delete(ReleaseFixture.ACTOR, "feature-x"));
+    var lane = await(f.lanes.delete(ReleaseFixture.actor(), "feature-x"));
 
     assertThat(lane.status()).isEqualTo("deleting");
     await()
