@@ -10,8 +10,12 @@ SEED=${2:-$RANDOM$RANDOM}
 PORT=${BENCH_PORT:-18580}
 DATA=$(mktemp -d /tmp/lanes-fuzz.XXXXXX)
 KEY=fuzz-admin-key-0123456789
-make build >/dev/null
-mvn -B -q -o -pl bench dependency:build-classpath -Dmdep.outputFile="$DATA/classpath" >/dev/null
+# MVN: how to call Maven (e.g. MVN="flock /tmp/lanes-mvn.lock mvn" when others build on the machine)
+MVN=${MVN:-mvn}
+# the reactor packaged (the platform's jar too) and bench's classpath in one go: nothing is
+# installed into ~/.m2, so this works on a fresh machine
+$MVN -B -ntp -q -o -pl bench -am -DskipTests package dependency:build-classpath \
+  -Dmdep.outputFile="$DATA/classpath" >/dev/null
 
 # the fuzzer sends bad keys: the limit on failed authentications would answer them 429
 LANES_DATA_DIR=$DATA HTTP_PORT=$PORT REGISTRY_HTTP_PORT=$((PORT + 1)) API_TOKEN=$KEY \
