@@ -58,14 +58,7 @@ public final class ImageRepoStore {
         .withTransaction(
             tx ->
                 tx.preparedQuery(INSERT)
-                    .execute(
-                        Tuple.of(
-                            repo.name(),
-                            repo.registry(),
-                            repo.gitRepo(),
-                            repo.contextDir(),
-                            repo.dockerfile(),
-                            repo.noCache()))
+                    .execute(params(repo))
                     .map(rows -> map(rows.iterator().next()))
                     .compose(
                         stored ->
@@ -140,16 +133,18 @@ public final class ImageRepoStore {
   }
 
   private Future<ImageRepo> write(SqlConnection tx, ImageRepo repo) {
-    return tx.preparedQuery(UPDATE)
-        .execute(
-            Tuple.of(
-                repo.name(),
-                repo.registry(),
-                repo.gitRepo(),
-                repo.contextDir(),
-                repo.dockerfile(),
-                repo.noCache()))
-        .map(rows -> map(rows.iterator().next()));
+    return tx.preparedQuery(UPDATE).execute(params(repo)).map(rows -> map(rows.iterator().next()));
+  }
+
+  /** The columns INSERT and UPDATE write, in their order ($1 .. $6). */
+  private static Tuple params(ImageRepo repo) {
+    return Tuple.of(
+        repo.name(),
+        repo.registry(),
+        repo.gitRepo(),
+        repo.contextDir(),
+        repo.dockerfile(),
+        repo.noCache());
   }
 
   /**
