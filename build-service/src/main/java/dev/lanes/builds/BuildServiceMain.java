@@ -34,6 +34,11 @@ public final class BuildServiceMain {
       throws Exception {
     ConfigReader reader = new ConfigReader(env);
     BuildServiceConfig config = BuildServiceConfig.from(reader);
+    if (config.secretKey() == null) {
+      reader.problem(
+          "LANES_SECRET_KEY: build-service needs the gateway's key to open image repos' git"
+              + " credentials");
+    }
     ServiceEnv service = ServiceEnv.from(reader, env, ServiceEnv.Needs.DATABASE_AND_KAFKA);
     HttpConfig http = HealthEndpoints.http(reader);
     reader.done();

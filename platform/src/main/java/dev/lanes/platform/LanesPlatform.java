@@ -188,7 +188,10 @@ public final class LanesPlatform implements AutoCloseable {
       vertx
           .deployVerticle(
               new BuildServiceVerticle(
-                  config.build().withAllowLocalGit(localGit),
+                  config
+                      .build()
+                      .withAllowLocalGit(localGit)
+                      .withSecretKey(gatewayConfig.secretKey()),
                   new WorkerDeps(
                       db,
                       r.kubeOf("build-service"),

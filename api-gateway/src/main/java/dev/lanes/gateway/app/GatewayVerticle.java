@@ -102,7 +102,7 @@ public final class GatewayVerticle extends VerticleBase {
     ApiRouter.Deps deps =
         new ApiRouter.Deps(
             database,
-            new ImageRepoStore(database),
+            new ImageRepoStore(database, secrets),
             new AppStore(database, secrets),
             new LaneQueries(database),
             keys,

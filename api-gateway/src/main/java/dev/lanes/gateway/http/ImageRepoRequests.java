@@ -1,5 +1,6 @@
 package dev.lanes.gateway.http;
 
+import dev.lanes.common.domain.GitCredentials;
 import dev.lanes.common.domain.ImageRepo;
 import dev.lanes.common.error.ClientError;
 import dev.lanes.common.error.ErrorCode;
@@ -38,6 +39,7 @@ final class ImageRepoRequests {
             ImageRepo.DEFAULT_CONTEXT_DIR,
             ImageRepo.DEFAULT_DOCKERFILE,
             false,
+            null,
             null,
             null);
     ImageRepo repo = readChanges(body).apply(draft);
@@ -80,6 +82,7 @@ final class ImageRepoRequests {
       Rules.checkRelativePath(v, "dockerfile", dockerfile);
     }
     Boolean noCache = body.bool("no_cache");
+    UnaryOperator<GitCredentials> credentials = GitCredentialsRequests.read(body);
     return current ->
         new ImageRepo(
             current.name(),
@@ -88,6 +91,7 @@ final class ImageRepoRequests {
             contextDir != null ? contextDir : current.contextDir(),
             dockerfile != null ? dockerfile : current.dockerfile(),
             noCache != null ? noCache : current.noCache(),
+            credentials.apply(current.gitCredentials()),
             current.createdAt(),
             current.updatedAt());
   }

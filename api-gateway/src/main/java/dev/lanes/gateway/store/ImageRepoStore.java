@@ -4,14 +4,18 @@ import dev.lanes.common.audit.Actor;
 import dev.lanes.common.audit.AuditAction;
 import dev.lanes.common.audit.AuditEntry;
 import dev.lanes.common.audit.AuditLog;
+import dev.lanes.common.crypto.SealedGitCredentials;
+import dev.lanes.common.crypto.SecretBox;
 import dev.lanes.common.db.Database;
 import dev.lanes.common.db.Page;
 import dev.lanes.common.db.PgErrors;
 import dev.lanes.common.db.Rows;
+import dev.lanes.common.domain.GitCredentials;
 import dev.lanes.common.domain.ImageRepo;
 import dev.lanes.common.error.ClientError;
 import dev.lanes.common.error.ErrorCode;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
@@ -20,33 +24,44 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.UnaryOperator;
 
-/** Image repos in Postgres. Every failure is a {@code ClientError} or the database's own. */
+/**
+ * Image repos in Postgres. Every failure is a {@code ClientError} or the database's own. Git
+ * credentials are sealed with {@link SecretBox} before they are written; what this store answers
+ * carries them masked.
+ */
 public final class ImageRepoStore {
 
   private static final String COLUMNS =
-      "name, registry, git_repo, context_dir, dockerfile, no_cache, created_at, updated_at";
+      "name, registry, git_repo, context_dir, dockerfile, no_cache, git_credentials_type,"
+          + " git_username, created_at, updated_at";
   private static final String INSERT =
-      "insert into image_repos (name, registry, git_repo, context_dir, dockerfile, no_cache)"
-          + " values ($1, $2, $3, $4, $5, $6) returning "
+      "insert into image_repos (name, registry, git_repo, context_dir, dockerfile, no_cache,"
+          + " git_credentials, git_credentials_type, git_username) values ($1, $2, $3, $4, $5,"
+          + " $6, $7, $8, $9) returning "
           + COLUMNS;
   private static final String SELECT = "select " + COLUMNS + " from image_repos where name = $1";
-  private static final String SELECT_FOR_UPDATE = SELECT + " for update";
+  private static final String SELECT_FOR_UPDATE =
+      "select " + COLUMNS + ", git_credentials from image_repos where name = $1 for update";
   private static final String LIST =
       "select " + COLUMNS + " from image_repos where name > $1 order by name limit $2";
   private static final String UPDATE =
       "update image_repos set registry = $2, git_repo = $3, context_dir = $4, dockerfile = $5,"
-          + " no_cache = $6, updated_at = now() where name = $1 returning "
+          + " no_cache = $6, git_credentials = $7, git_credentials_type = $8, git_username = $9,"
+          + " updated_at = now() where name = $1 returning "
           + COLUMNS;
   private static final String USERS =
       "select name from apps where image_repo = $1 order by name limit 6";
   private static final String DELETE = "delete from image_repos where name = $1";
 
   private final Database db;
+  private final SecretBox secrets;
 
-  public ImageRepoStore(Database db) {
+  public ImageRepoStore(Database db, SecretBox secrets) {
     this.db = db;
+    this.secrets = secrets;
   }
 
   /**
@@ -81,6 +96,13 @@ public final class ImageRepoStore {
     addIf(fields, "context_dir", before == null || !before.contextDir().equals(after.contextDir()));
     addIf(fields, "dockerfile", before == null || !before.dockerfile().equals(after.dockerfile()));
     addIf(fields, "no_cache", before == null || before.noCache() != after.noCache());
+    // the name only: neither the user name nor anything of the password
+    addIf(
+        fields,
+        "git_credentials",
+        before == null
+            ? after.gitCredentials() != null
+            : !Objects.equals(before.gitCredentials(), after.gitCredentials()));
     return AuditEntry.succeeded(
         actor, action, after.name(), new JsonObject().put("fields", new JsonArray(fields)));
   }
@@ -120,31 +142,37 @@ public final class ImageRepoStore {
       SqlConnection tx, Actor actor, String name, UnaryOperator<ImageRepo> change) {
     return tx.preparedQuery(SELECT_FOR_UPDATE)
         .execute(Tuple.of(name))
-        .map(rows -> one(rows, name))
+        .map(rows -> inClear(rows, name))
+        .compose(before -> writeChange(tx, actor, before, change.apply(before)));
+  }
+
+  /** Both sides in clear, so that the audit sees a replaced password as a change. */
+  private Future<ImageRepo> writeChange(
+      SqlConnection tx, Actor actor, ImageRepo before, ImageRepo after) {
+    return write(tx, after)
         .compose(
-            before ->
-                write(tx, change.apply(before))
-                    .compose(
-                        after ->
-                            AuditLog.append(
-                                tx,
-                                audit(actor, AuditAction.IMAGE_REPO_UPDATE, after, before),
-                                after)));
+            stored ->
+                AuditLog.append(
+                    tx, audit(actor, AuditAction.IMAGE_REPO_UPDATE, after, before), stored));
   }
 
   private Future<ImageRepo> write(SqlConnection tx, ImageRepo repo) {
     return tx.preparedQuery(UPDATE).execute(params(repo)).map(rows -> map(rows.iterator().next()));
   }
 
-  /** The columns INSERT and UPDATE write, in their order ($1 .. $6). */
-  private static Tuple params(ImageRepo repo) {
-    return Tuple.of(
-        repo.name(),
-        repo.registry(),
-        repo.gitRepo(),
-        repo.contextDir(),
-        repo.dockerfile(),
-        repo.noCache());
+  /** The row's values, the credentials sealed: their password never reaches the database. */
+  private Tuple params(ImageRepo repo) {
+    GitCredentials creds = repo.gitCredentials();
+    return Tuple.tuple()
+        .addString(repo.name())
+        .addString(repo.registry())
+        .addString(repo.gitRepo())
+        .addString(repo.contextDir())
+        .addString(repo.dockerfile())
+        .addBoolean(repo.noCache())
+        .addBuffer(creds == null ? null : Buffer.buffer(SealedGitCredentials.seal(secrets, creds)))
+        .addString(creds == null ? null : creds.type())
+        .addString(creds == null ? null : creds.username());
   }
 
   /**
@@ -220,10 +248,38 @@ public final class ImageRepoStore {
     return map(rows.iterator().next());
   }
 
+  /** The locked repo with its credentials opened: a change starts from them in clear. */
+  private ImageRepo inClear(RowSet<Row> rows, String name) {
+    if (rows.size() == 0) {
+      throw notFound(name);
+    }
+    Row r = rows.iterator().next();
+    Buffer sealed = r.getBuffer("git_credentials");
+    ImageRepo masked = map(r);
+    return new ImageRepo(
+        masked.name(),
+        masked.registry(),
+        masked.gitRepo(),
+        masked.contextDir(),
+        masked.dockerfile(),
+        masked.noCache(),
+        SealedGitCredentials.open(secrets, sealed == null ? null : sealed.getBytes()),
+        masked.createdAt(),
+        masked.updatedAt());
+  }
+
   private static List<ImageRepo> all(RowSet<Row> rows) {
     List<ImageRepo> out = new ArrayList<>(rows.size());
     rows.forEach(r -> out.add(map(r)));
     return out;
+  }
+
+  /** The credentials as answers show them, from the columns kept in clear beside the box. */
+  private static GitCredentials masked(Row r) {
+    String type = r.getString("git_credentials_type");
+    return type == null
+        ? null
+        : new GitCredentials(type, r.getString("git_username"), null).masked();
   }
 
   private static ImageRepo map(Row r) {
@@ -234,6 +290,7 @@ public final class ImageRepoStore {
         r.getString("context_dir"),
         r.getString("dockerfile"),
         r.getBoolean("no_cache"),
+        masked(r),
         Rows.instant(r, "created_at"),
         Rows.instant(r, "updated_at"));
   }

@@ -99,7 +99,7 @@ class OpenApiContractTest {
               vertx,
               new ApiRouter.Deps(
                   db,
-                  new ImageRepoStore(db),
+                  new ImageRepoStore(db, SecretBox.fromBase64(SecretBox.newKey())),
                   new AppStore(db, SecretBox.fromBase64(SecretBox.newKey())),
                   new LaneQueries(db),
                   keys,

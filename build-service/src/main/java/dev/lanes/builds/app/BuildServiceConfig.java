@@ -4,6 +4,8 @@ import dev.lanes.common.builds.BuildKeys;
 import dev.lanes.common.config.ConfigKey;
 import dev.lanes.common.config.ConfigParsers;
 import dev.lanes.common.config.ConfigReader;
+import dev.lanes.common.config.Secret;
+import dev.lanes.common.crypto.SecretKeys;
 import dev.lanes.common.net.GitNetworks;
 import java.time.Duration;
 import java.util.List;
@@ -14,6 +16,8 @@ import java.util.List;
  *
  * @param kanikoImage the Kaniko executor image; pin it by digest in production
  * @param cacheRepo where Kaniko keeps its layer cache, or {@code null} to build without cache
+ * @param secretKey the gateway's key: opens image repos' git credentials, or {@code null} (builds
+ *     of repos with credentials then fail saying so)
  */
 public record BuildServiceConfig(
     String namespace,
@@ -31,7 +35,8 @@ public record BuildServiceConfig(
     Duration gitTimeout,
     boolean allowLocalGit,
     List<String> gitAllowedNetworks,
-    List<String> buildEgressAllowedNetworks) {
+    List<String> buildEgressAllowedNetworks,
+    Secret secretKey) {
 
   /** Requests and limits of a build pod's container. */
   public record BuildResources(
@@ -127,7 +132,8 @@ public record BuildServiceConfig(
           GIT_TIMEOUT,
           ALLOW_LOCAL_GIT,
           BuildKeys.GIT_ALLOWED_NETWORKS,
-          BUILD_EGRESS_ALLOWED_NETWORKS);
+          BUILD_EGRESS_ALLOWED_NETWORKS,
+          SecretKeys.LANES_SECRET_KEY);
 
   public BuildServiceConfig withAllowLocalGit(boolean allow) {
     return new BuildServiceConfig(
@@ -146,7 +152,29 @@ public record BuildServiceConfig(
         gitTimeout,
         allow,
         gitAllowedNetworks,
-        buildEgressAllowedNetworks);
+        buildEgressAllowedNetworks,
+        secretKey);
+  }
+
+  public BuildServiceConfig withSecretKey(Secret key) {
+    return new BuildServiceConfig(
+        namespace,
+        kanikoImage,
+        cacheRepo,
+        httpProxy,
+        noProxy,
+        registryMirrors,
+        insecureRegistries,
+        registrySecret,
+        timeout,
+        concurrency,
+        jobTtl,
+        resources,
+        gitTimeout,
+        allowLocalGit,
+        gitAllowedNetworks,
+        buildEgressAllowedNetworks,
+        key);
   }
 
   public static BuildServiceConfig from(ConfigReader reader) {
@@ -171,7 +199,8 @@ public record BuildServiceConfig(
         reader.get(GIT_TIMEOUT),
         Boolean.TRUE.equals(reader.get(ALLOW_LOCAL_GIT)),
         orEmpty(reader.get(BuildKeys.GIT_ALLOWED_NETWORKS)),
-        orEmpty(reader.get(BUILD_EGRESS_ALLOWED_NETWORKS)));
+        orEmpty(reader.get(BUILD_EGRESS_ALLOWED_NETWORKS)),
+        reader.get(SecretKeys.LANES_SECRET_KEY));
   }
 
   private static List<String> orEmpty(List<String> list) {

@@ -7,11 +7,16 @@ import dev.lanes.builds.k8s.BuildEgressPolicySpec;
 import dev.lanes.builds.k8s.BuildJobSpec;
 import dev.lanes.builds.k8s.BuildJobs;
 import dev.lanes.builds.k8s.BuildNetworkPolicies;
+import dev.lanes.builds.k8s.GitSecretSpec;
+import dev.lanes.builds.k8s.GitSecrets;
 import dev.lanes.builds.pipeline.BuildDispatcher;
 import dev.lanes.builds.pipeline.BuildPipeline;
+import dev.lanes.builds.pipeline.DesiredJobs;
 import dev.lanes.builds.pipeline.JobStatusReconciler;
 import dev.lanes.builds.store.BuildTransitions;
+import dev.lanes.builds.store.RepoCredentials;
 import dev.lanes.common.builds.BuildQueries;
+import dev.lanes.common.crypto.SecretBox;
 import dev.lanes.common.domain.BuildStatus;
 import dev.lanes.common.k8s.ContextEventHandler;
 import dev.lanes.common.leader.Leadership;
@@ -75,9 +80,18 @@ public final class BuildServiceVerticle extends WorkerVerticle {
     countStatuses(transitions);
     BuildJobs jobs = new BuildJobs(deps.kube(), config.namespace(), blocking);
     BuildPods pods = new BuildPods(deps.kube(), config.namespace(), blocking);
+    RepoCredentials credentials =
+        new RepoCredentials(
+            db,
+            config.secretKey() == null ? null : SecretBox.fromBase64(config.secretKey().reveal()));
+    DesiredJobs desired =
+        new DesiredJobs(
+            new BuildJobSpec(config),
+            credentials,
+            new GitSecretSpec(config.namespace()),
+            new GitSecrets(deps.kube(), config.namespace(), blocking));
     dispatcher =
-        new BuildDispatcher(
-            transitions, jobs, new BuildJobSpec(config), config.concurrency(), tuning.retry());
+        new BuildDispatcher(transitions, jobs, desired, config.concurrency(), tuning.retry());
     BuildPipeline pipeline =
         new BuildPipeline(
             new BuildPipeline.Deps(
@@ -85,6 +99,7 @@ public final class BuildServiceVerticle extends WorkerVerticle {
                 new BuildQueries(db),
                 new RefResolver(
                     config.gitTimeout(), config.gitNetworks(), GitNetworks.Resolver.SYSTEM),
+                credentials,
                 blocking,
                 jobs,
                 pods,

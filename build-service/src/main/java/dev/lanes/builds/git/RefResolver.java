@@ -1,6 +1,7 @@
 package dev.lanes.builds.git;
 
 import dev.lanes.common.domain.BuildReason;
+import dev.lanes.common.domain.GitCredentials;
 import dev.lanes.common.net.GitNetworks;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,8 +15,10 @@ import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.transport.CredentialsProvider;
 import org.eclipse.jgit.transport.Transport;
 import org.eclipse.jgit.transport.TransportHttp;
+import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 
 /**
  * Resolves a build's git ref with {@code git ls-remote}: a branch, a tag (annotated tags peeled to
@@ -52,7 +55,17 @@ public final class RefResolver {
    *     cannot be reached
    */
   public ResolvedRef resolve(GitRemote remote, String ref) throws RefResolutionException {
-    Map<String, Ref> refs = listRefs(remote);
+    return resolve(remote, ref, null);
+  }
+
+  /**
+   * @param credentials what the repository is read with, or {@code null}: sent over HTTP Basic only
+   *     when the server asks for them, and never part of any message
+   * @throws RefResolutionException also {@code auth_failed} when the server refuses them
+   */
+  public ResolvedRef resolve(GitRemote remote, String ref, GitCredentials credentials)
+      throws RefResolutionException {
+    Map<String, Ref> refs = listRefs(remote, credentials);
     String wanted = ref.trim();
     for (String name : List.of(wanted, "refs/heads/" + wanted, "refs/tags/" + wanted)) {
       Ref found = refs.get(name);
@@ -70,7 +83,8 @@ public final class RefResolver {
     throw notFound(remote, wanted);
   }
 
-  private Map<String, Ref> listRefs(GitRemote remote) throws RefResolutionException {
+  private Map<String, Ref> listRefs(GitRemote remote, GitCredentials credentials)
+      throws RefResolutionException {
     CheckedHosts hosts = new CheckedHosts(networks, dns);
     checkHost(remote, hosts);
     try (PinnedHttpConnectionFactory http = new PinnedHttpConnectionFactory(hosts, timeout)) {
@@ -79,11 +93,18 @@ public final class RefResolver {
           .setHeads(false)
           .setTags(false)
           .setTimeout((int) Math.max(1, timeout.toSeconds()))
+          .setCredentialsProvider(provider(credentials))
           .setTransportConfigCallback(transport -> pin(transport, http, remote.local()))
           .callAsMap();
     } catch (GitAPIException | RuntimeException e) {
-      throw failure(remote, e);
+      throw failure(remote, e, credentials != null);
     }
+  }
+
+  private static CredentialsProvider provider(GitCredentials credentials) {
+    return credentials == null
+        ? null
+        : new UsernamePasswordCredentialsProvider(credentials.username(), credentials.password());
   }
 
   /**
@@ -100,20 +121,30 @@ public final class RefResolver {
     }
   }
 
-  private static RefResolutionException failure(GitRemote remote, Exception e) {
+  private static RefResolutionException failure(
+      GitRemote remote, Exception e, boolean withCredentials) {
     Throwable refused = cause(e, CheckedHosts.RefusedHostException.class);
     if (refused != null) {
       return new RefResolutionException(
           BuildReason.GIT_REPO_NOT_ALLOWED,
           "git repository " + remote.fetchUrl() + " is not allowed: " + refused.getMessage());
     }
+    if (refusedCredentials(e) && withCredentials) {
+      // JGit's own words are left out: nothing that handled the password goes into the message
+      return new RefResolutionException(
+          BuildReason.AUTH_FAILED,
+          "git repository "
+              + remote.fetchUrl()
+              + " refused the image repo's git_credentials: authentication failed (is the token"
+              + " expired or revoked, or not allowed to read this repository?)");
+    }
     if (refusedCredentials(e)) {
       return new RefResolutionException(
           BuildReason.AUTH_FAILED,
           "git repository "
               + remote.fetchUrl()
-              + " refused to list its refs without valid credentials (is it private, or"
-              + " misspelt?): "
+              + " refused to list its refs without credentials: authentication failed (is it"
+              + " private, or misspelt? a private one needs the image repo's git_credentials): "
               + rootMessage(e));
     }
     return new RefResolutionException(

@@ -40,6 +40,14 @@ public final class BuildJobSpec {
    * @param ref the ref Kaniko fetches to find the commit
    */
   public Job desired(Build build, BuildSource source, String ref) {
+    return desired(build, source, ref, null);
+  }
+
+  /**
+   * @param gitSecret the Secret with the image repo's git credentials ({@link GitSecretSpec}), or
+   *     {@code null} for a public repository
+   */
+  public Job desired(Build build, BuildSource source, String ref, String gitSecret) {
     Map<String, String> labels = LaneLabels.forBuild(build.app(), build.id()).toMap();
     return new JobBuilder()
         .withNewMetadata()
@@ -58,13 +66,13 @@ public final class BuildJobSpec {
         .withNewMetadata()
         .withLabels(labels)
         .endMetadata()
-        .withSpec(podSpec(build, source, ref))
+        .withSpec(podSpec(build, source, ref, gitSecret))
         .endTemplate()
         .endSpec()
         .build();
   }
 
-  private PodSpec podSpec(Build build, BuildSource source, String ref) {
+  private PodSpec podSpec(Build build, BuildSource source, String ref, String gitSecret) {
     BuildServiceConfig.BuildResources r = config.resources();
     return new PodSpecBuilder()
         .withRestartPolicy("Never")
@@ -73,7 +81,7 @@ public final class BuildJobSpec {
         .withName(CONTAINER)
         .withImage(config.kanikoImage())
         .withArgs(args(build, source, ref))
-        .withEnv(proxyEnv())
+        .withEnv(env(gitSecret))
         .withTerminationMessagePath(DIGEST_FILE)
         // on failure the digest file is empty: Kubernetes then keeps the log's last lines
         .withTerminationMessagePolicy("FallbackToLogsOnError")
@@ -122,6 +130,32 @@ public final class BuildJobSpec {
       args.add("--skip-tls-verify-registry=" + registry);
     }
     return args;
+  }
+
+  private List<EnvVar> env(String gitSecret) {
+    List<EnvVar> env = proxyEnv();
+    if (gitSecret != null) {
+      env.add(fromSecret("GIT_USERNAME", gitSecret, GitSecretSpec.USERNAME_KEY));
+      env.add(fromSecret("GIT_PASSWORD", gitSecret, GitSecretSpec.PASSWORD_KEY));
+    }
+    return env;
+  }
+
+  /**
+   * Kaniko's git context reads {@code GIT_USERNAME}/{@code GIT_PASSWORD}; a reference, never the
+   * value, so that the Job and Pod specs (readable by anyone who may list Jobs) hold no secret.
+   */
+  private static EnvVar fromSecret(String name, String secret, String key) {
+    return new EnvVarBuilder()
+        .withName(name)
+        .withNewValueFrom()
+        .withNewSecretKeyRef()
+        .withName(secret)
+        .withKey(key)
+        .withOptional(false)
+        .endSecretKeyRef()
+        .endValueFrom()
+        .build();
   }
 
   private List<EnvVar> proxyEnv() {

@@ -1,10 +1,10 @@
 package dev.lanes.builds.pipeline;
 
-import dev.lanes.builds.k8s.BuildJobSpec;
 import dev.lanes.builds.k8s.BuildJobs;
 import dev.lanes.builds.store.BuildTransitions;
 import dev.lanes.common.domain.BuildReason;
 import dev.lanes.common.error.ClientError;
+import dev.lanes.common.error.ServerError;
 import dev.lanes.common.k8s.KubeErrors;
 import io.vertx.core.Future;
 import java.time.Clock;
@@ -38,7 +38,7 @@ public final class BuildDispatcher {
 
   private final BuildTransitions transitions;
   private final BuildJobs jobs;
-  private final BuildJobSpec spec;
+  private final DesiredJobs desired;
   private final int concurrency;
   private final Retry retry;
   private final Clock clock;
@@ -49,12 +49,12 @@ public final class BuildDispatcher {
   public BuildDispatcher(
       BuildTransitions transitions,
       BuildJobs jobs,
-      BuildJobSpec spec,
+      DesiredJobs desired,
       int concurrency,
       Retry retry) {
     this.transitions = transitions;
     this.jobs = jobs;
-    this.spec = spec;
+    this.desired = desired;
     this.concurrency = concurrency;
     this.retry = retry;
     this.clock = Clock.systemUTC();
@@ -105,7 +105,9 @@ public final class BuildDispatcher {
   }
 
   private Future<Void> start(BuildTransitions.Claimed c) {
-    return jobs.create(spec.desired(c.build(), c.source(), c.ref()))
+    return desired
+        .prepare(c)
+        .compose(jobs::create)
         .<Void>mapEmpty()
         .onSuccess(v -> LOG.info("build {}: Job {} created", c.build().id(), c.build().jobName()))
         .recover(e -> notStarted(c, e));
@@ -115,6 +117,12 @@ public final class BuildDispatcher {
     if (e instanceof ClientError conflict) {
       return transitions
           .fail(c.build().id(), BuildReason.NAME_CONFLICT, conflict.detail(), null)
+          .mapEmpty();
+    }
+    if (e instanceof ServerError internal && !KubeErrors.isUnavailable(e)) {
+      // the credentials could not be opened: a fault of ours, said without what they hold
+      return transitions
+          .fail(c.build().id(), BuildReason.INTERNAL_ERROR, internal.detail(), null)
           .mapEmpty();
     }
     if (!KubeErrors.isUnavailable(e)) {

@@ -6,12 +6,14 @@ import dev.lanes.builds.git.RefResolver;
 import dev.lanes.builds.git.ResolvedRef;
 import dev.lanes.builds.k8s.BuildJobs;
 import dev.lanes.builds.store.BuildTransitions;
+import dev.lanes.builds.store.RepoCredentials;
 import dev.lanes.common.builds.BuildLog;
 import dev.lanes.common.builds.BuildMessages;
 import dev.lanes.common.builds.BuildQueries;
 import dev.lanes.common.concurrent.Blocking;
 import dev.lanes.common.domain.Build;
 import dev.lanes.common.domain.BuildReason;
+import dev.lanes.common.domain.GitCredentials;
 import dev.lanes.common.messaging.Failures;
 import dev.lanes.common.messaging.MalformedMessage;
 import dev.lanes.common.messaging.Message;
@@ -34,6 +36,7 @@ public final class BuildPipeline {
   private final BuildTransitions transitions;
   private final BuildQueries builds;
   private final RefResolver resolver;
+  private final RepoCredentials credentials;
   private final Blocking blocking;
   private final BuildJobs jobs;
   private final BuildPods pods;
@@ -45,6 +48,7 @@ public final class BuildPipeline {
       BuildTransitions transitions,
       BuildQueries builds,
       RefResolver resolver,
+      RepoCredentials credentials,
       Blocking blocking,
       BuildJobs jobs,
       BuildPods pods,
@@ -55,6 +59,7 @@ public final class BuildPipeline {
     this.transitions = deps.transitions();
     this.builds = deps.builds();
     this.resolver = deps.resolver();
+    this.credentials = deps.credentials();
     this.blocking = deps.blocking();
     this.jobs = deps.jobs();
     this.pods = deps.pods();
@@ -109,10 +114,15 @@ public final class BuildPipeline {
               null)
           .mapEmpty();
     }
-    return blocking
-        .run(() -> resolver.resolve(remote, p.build().gitRef()))
+    return credentials
+        .of(p.build().imageRepo())
+        .compose(creds -> listRefs(remote, p.build().gitRef(), creds.orElse(null)))
         .compose(ref -> resolved(p, ref))
         .recover(e -> unresolved(p.build(), e));
+  }
+
+  private Future<ResolvedRef> listRefs(GitRemote remote, String ref, GitCredentials creds) {
+    return blocking.run(() -> resolver.resolve(remote, ref, creds));
   }
 
   private Future<Void> resolved(BuildTransitions.Pending p, ResolvedRef ref) {

@@ -168,7 +168,7 @@ class RefResolverTest {
                       "main"));
 
       assertThat(e.reason()).isEqualTo(BuildReason.AUTH_FAILED);
-      assertThat(e).hasMessageContaining("without valid credentials");
+      assertThat(e).hasMessageContaining("authentication failed");
     } finally {
       server.stop(0);
     }

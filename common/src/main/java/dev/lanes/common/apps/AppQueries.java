@@ -23,6 +23,8 @@ public final class AppQueries {
           + " a.name = $1 for share of a";
   private static final String RELEASE_DEFAULTS =
       "select name, image_repo, replicas, port from apps where name = $1 for share";
+  private static final String GIT_CREDENTIALS =
+      "select git_credentials from image_repos where name = $1";
   private static final String SEALED =
       "select " + AppRows.COLUMNS + ", secret_envs from apps where name = $1";
 
@@ -88,6 +90,26 @@ public final class AppQueries {
                       r.getString("image_repo"),
                       r.getInteger("replicas"),
                       r.getInteger("port")));
+            });
+  }
+
+  /**
+   * An image repo's git credentials, still sealed ({@link
+   * dev.lanes.common.crypto.SealedGitCredentials} opens them); empty when the repo has none or no
+   * longer exists. Read when a build needs them, not copied into the build: removing them stops
+   * their use at the next step of every build.
+   */
+  public static Future<Optional<byte[]>> sealedGitCredentials(SqlClient client, String imageRepo) {
+    return client
+        .preparedQuery(GIT_CREDENTIALS)
+        .execute(Tuple.of(imageRepo))
+        .map(
+            rows -> {
+              if (rows.size() == 0) {
+                return Optional.empty();
+              }
+              Buffer sealed = rows.iterator().next().getBuffer("git_credentials");
+              return Optional.ofNullable(sealed == null ? null : sealed.getBytes());
             });
   }
 

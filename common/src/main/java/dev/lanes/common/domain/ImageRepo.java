@@ -10,6 +10,8 @@ import java.time.Instant;
  * @param gitRepo {@code owner/repo} (GitHub) or an {@code https://} / {@code git://} URL
  * @param contextDir build context inside the repository, relative, default {@code .}
  * @param dockerfile relative to the context, default {@code Dockerfile}
+ * @param gitCredentials how the repository is read when it is private, or {@code null}; the
+ *     password is in clear only on the way from a request to the store, masked in answers
  */
 public record ImageRepo(
     String name,
@@ -18,6 +20,7 @@ public record ImageRepo(
     String contextDir,
     String dockerfile,
     boolean noCache,
+    GitCredentials gitCredentials,
     Instant createdAt,
     Instant updatedAt) {
 

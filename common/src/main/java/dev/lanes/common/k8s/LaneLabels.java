@@ -20,6 +20,7 @@ public record LaneLabels(Map<String, String> map) {
   public static final String NAME = "app.kubernetes.io/name";
   public static final String VERSION = "app.kubernetes.io/version";
   public static final String ROLE = "lanes.dev/role";
+  public static final String IMAGE_REPO = "lanes.dev/image-repo";
 
   public LaneLabels {
     map = Collections.unmodifiableMap(new LinkedHashMap<>(map));
@@ -88,6 +89,15 @@ public record LaneLabels(Map<String, String> map) {
     Map<String, String> m = new LinkedHashMap<>();
     m.put(APP, app);
     m.put(NAME, app);
+    m.put(MANAGED_BY, MANAGER);
+    return new LaneLabels(m);
+  }
+
+  /** Labels of an image repo's Secret of git credentials in the build namespace. */
+  public static LaneLabels forGitSecret(String imageRepo) {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put(IMAGE_REPO, imageRepo);
+    m.put(COMPONENT, "git-credentials");
     m.put(MANAGED_BY, MANAGER);
     return new LaneLabels(m);
   }

@@ -34,6 +34,14 @@ public final class LaneNames {
     return app + "-secrets";
   }
 
+  /**
+   * The Secret in the build namespace holding an image repo's git credentials, which build pods
+   * read through {@code secretKeyRef}: {@code {repo}-git}.
+   */
+  public static String gitSecret(String imageRepo) {
+    return imageRepo + "-git";
+  }
+
   /** Whether {@code {app}-{lane}} fits in a Kubernetes name. */
   public static boolean fits(String app, String lane) {
     return laneObject(app, lane).length() <= MAX_NAME;

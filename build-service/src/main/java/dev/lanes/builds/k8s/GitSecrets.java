@@ -1,0 +1,82 @@
+package dev.lanes.builds.k8s;
+
+import dev.lanes.common.concurrent.Blocking;
+import dev.lanes.common.error.ClientError;
+import dev.lanes.common.error.ErrorCode;
+import dev.lanes.common.k8s.ForbiddenRetry;
+import dev.lanes.common.k8s.LaneLabels;
+import dev.lanes.common.k8s.LaneNames;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.vertx.core.Future;
+
+/**
+ * Kubernetes I/O for image repos' git credential Secrets in the build namespace: server-side apply
+ * as field manager {@code lanes}. A Secret of that name without Lanes' managed-by label is never
+ * changed nor deleted.
+ */
+public final class GitSecrets {
+
+  private final KubernetesClient client;
+  private final String namespace;
+  private final Blocking blocking;
+
+  public GitSecrets(KubernetesClient client, String namespace, Blocking blocking) {
+    this.client = client;
+    this.namespace = namespace;
+    this.blocking = blocking;
+  }
+
+  /**
+   * @throws ClientError {@code name_conflict} when a Secret of that name is not Lanes's
+   */
+  public Future<Void> apply(Secret desired) {
+    return blocking.run(
+        () ->
+            ForbiddenRetry.call(
+                () -> {
+                  requireManagedOrAbsent(desired.getMetadata().getName());
+                  client
+                      .secrets()
+                      .inNamespace(namespace)
+                      .resource(desired)
+                      .fieldManager(BuildNetworkPolicies.FIELD_MANAGER)
+                      .forceConflicts()
+                      .serverSideApply();
+                  return null;
+                }));
+  }
+
+  /** Deletes the repo's Secret when Lanes made it; one it did not make is left alone. */
+  public Future<Void> delete(String imageRepo) {
+    return blocking.run(
+        () ->
+            ForbiddenRetry.call(
+                () -> {
+                  var secret =
+                      client
+                          .secrets()
+                          .inNamespace(namespace)
+                          .withName(LaneNames.gitSecret(imageRepo));
+                  Secret existing = secret.get();
+                  if (existing != null
+                      && LaneLabels.isManaged(existing.getMetadata().getLabels())) {
+                    secret.delete();
+                  }
+                  return null;
+                }));
+  }
+
+  private void requireManagedOrAbsent(String name) {
+    Secret existing = client.secrets().inNamespace(namespace).withName(name).get();
+    if (existing != null && !LaneLabels.isManaged(existing.getMetadata().getLabels())) {
+      throw new ClientError(
+          ErrorCode.NAME_CONFLICT,
+          "a Secret named "
+              + name
+              + " exists in "
+              + namespace
+              + " and Lanes does not manage it; it was left untouched");
+    }
+  }
+}
