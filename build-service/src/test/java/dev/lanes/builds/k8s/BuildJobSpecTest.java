@@ -184,4 +184,33 @@ class BuildJobSpecTest {
                 .get(0))
         .isEqualTo("--context=file:///srv/git/web#refs/heads/main#" + SHA);
   }
+
+  @Test
+  void gitCredentialsReachKanikoAsReferencesToTheRepoSecretNeverAsValues() {
+    Job job =
+        new BuildJobSpec(config(Map.of()))
+            .desired(build(), source(".", false), "refs/heads/main", "web-git");
+
+    Map<String, EnvVar> env = new HashMap<>();
+    container(job).getEnv().forEach(e -> env.put(e.getName(), e));
+    for (Map.Entry<String, String> wanted :
+        Map.of("GIT_USERNAME", "username", "GIT_PASSWORD", "password").entrySet()) {
+      EnvVar var = env.get(wanted.getKey());
+      assertThat(var.getValue()).isNull();
+      assertThat(var.getValueFrom().getSecretKeyRef().getName()).isEqualTo("web-git");
+      assertThat(var.getValueFrom().getSecretKeyRef().getKey()).isEqualTo(wanted.getValue());
+      // a Secret deleted under the Job fails its pod at start, not a clone without credentials
+      assertThat(var.getValueFrom().getSecretKeyRef().getOptional()).isFalse();
+    }
+  }
+
+  @Test
+  void aPublicRepositoryGivesKanikoNoGitCredentials() {
+    Job job =
+        new BuildJobSpec(config(Map.of())).desired(build(), source(".", false), "refs/heads/main");
+
+    assertThat(container(job).getEnv())
+        .extracting(EnvVar::getName)
+        .doesNotContain("GIT_USERNAME", "GIT_PASSWORD");
+  }
 }
