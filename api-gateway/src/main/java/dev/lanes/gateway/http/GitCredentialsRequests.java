@@ -44,7 +44,7 @@ final class GitCredentialsRequests {
           type.equals("ssh")
               ? "ssh is not supported yet: give an https:// repository with type basic"
               : "must be basic (an HTTPS user name and a password or token)");
-      creds.rejectUnknownFields();
+      // the other members belong to a type not read here: the type is the one error to report
       return null;
     }
     String username = creds.requiredString("username");

@@ -128,8 +128,7 @@ class ImageRepoGitCredentialsApiTest {
     assertThat(audit).isNotEmpty().noneMatch(r -> r.contains(CANARY));
     assertThat(audit)
         .filteredOn(r -> r.contains("image_repo.update"))
-        .singleElement()
-        .satisfies(r -> assertThat(r).contains("git_credentials"));
+        .anySatisfy(r -> assertThat(r).contains("\"fields\":[\"git_credentials\"]"));
     assertThat(rows("select * from outbox")).noneMatch(r -> r.contains(CANARY));
     assertThat(kept(gateway.get("/api/v1/audit")).raw().toString()).doesNotContain(CANARY);
     assertThat(answers).noneMatch(a -> a.contains(CANARY));
