@@ -33,6 +33,7 @@ public final class ImageReposCommand {
           Printer.Column.of("git repo", "git_repo"),
           Printer.Column.wide("context dir", "context_dir"),
           Printer.Column.wide("dockerfile", "dockerfile"),
+          Printer.Column.wide("builder", "builder"),
           Printer.Column.wide("no cache", "no_cache"),
           Printer.Column.wide("created", "created_at"),
           Age.since("age", "created_at"));
@@ -99,8 +100,14 @@ public final class ImageReposCommand {
         names = "--no-cache",
         arity = "0..1",
         paramLabel = "BOOL",
-        description = "Build without Kaniko's layer cache (--no-cache=false turns it back on)")
+        description = "Build without the layer cache (--no-cache=false turns it back on)")
     Boolean noCache;
+
+    @Option(
+        names = "--builder",
+        paramLabel = "BUILDER",
+        description = "kaniko or buildkit (default: the platform's DEFAULT_BUILDER)")
+    String builder;
 
     @Option(
         names = {"-f", "--file"},
@@ -115,6 +122,7 @@ public final class ImageReposCommand {
       Bodies.put(body, "context_dir", contextDir);
       Bodies.put(body, "dockerfile", dockerfile);
       Bodies.put(body, "no_cache", noCache);
+      Bodies.put(body, "builder", builder);
       return body;
     }
   }

@@ -92,6 +92,10 @@ class ResourceCommandsTest {
         ApiClient.JSON.readTree(
             ok("image-repos", "update", "copy", "--no-cache=false", "-o", "json").out());
     assertThat(updated.path("no_cache").asBoolean()).isFalse();
+    JsonNode buildkit =
+        ApiClient.JSON.readTree(
+            ok("image-repos", "update", "copy", "--builder", "buildkit", "-o", "json").out());
+    assertThat(buildkit.path("builder").asText()).isEqualTo("buildkit");
     assertThat(ok("image-repos", "delete", "copy").out()).isEqualTo("image-repo/copy deleted\n");
     assertThat(platform.lanes("image-repos", "get", "copy").exit()).isEqualTo(ExitCodes.NOT_FOUND);
   }

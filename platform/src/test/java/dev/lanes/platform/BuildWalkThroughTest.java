@@ -2,6 +2,8 @@ package dev.lanes.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -148,5 +150,70 @@ class BuildWalkThroughTest {
                   .getString("status"))
           .isEqualTo("succeeded");
     }
+  }
+
+  /**
+   * An image repo with {@code builder: buildkit}: its build runs as a rootless BuildKit Job and
+   * reports its digest as Kaniko's builds do.
+   */
+  @Test
+  void aBuildkitRepoBuildsWithABuildKitJobAndReportsItsDigest() throws Exception {
+    Path repo = dir.resolve("api");
+    String sha = commit(repo, "FROM alpine\nRUN echo compiling\n");
+    try (LanesPlatform platform = LanesPlatform.start(config())) {
+      int api = platform.apiPort();
+      JsonObject created =
+          new JsonObject(
+              call(
+                      api,
+                      "POST",
+                      "/api/v1/image-repos",
+                      new JsonObject()
+                          .put("name", "api")
+                          .put("registry", "registry.local/team/api")
+                          .put("git_repo", "file://" + repo)
+                          .put("builder", "buildkit")
+                          .encode())
+                  .body());
+      assertThat(created.getJsonObject("data").getString("builder")).isEqualTo("buildkit");
+      call(api, "POST", "/api/v1/apps", "{\"name\":\"api\",\"image_repo\":\"api\",\"port\":80}");
+
+      JsonObject build = buildAndWait(api, "api");
+
+      assertThat(build.getString("status")).isEqualTo("succeeded");
+      assertThat(build.getString("digest")).matches("sha256:[0-9a-f]{64}");
+      String id = build.getString("id");
+      assertThat(call(api, "GET", "/api/v1/apps/api/builds/" + id + "/logs", null).body())
+          .contains("[2/2] RUN echo compiling")
+          .contains("pushing manifest for registry.local/team/api:" + sha.substring(0, 7));
+      Job job =
+          platform
+              .sandbox()
+              .client()
+              .batch()
+              .v1()
+              .jobs()
+              .inAnyNamespace()
+              .withLabel("lanes.dev/build-id", id)
+              .list()
+              .getItems()
+              .get(0);
+      Container c = job.getSpec().getTemplate().getSpec().getContainers().get(0);
+      assertThat(c.getName()).isEqualTo("buildkit");
+      assertThat(c.getImage()).startsWith("moby/buildkit:").endsWith("-rootless");
+
+      // a failing step fails the build with BuildKit's words and the same reason as Kaniko's
+      commit(repo, "FROM alpine\nRUN false\n");
+      JsonObject failed = buildAndWait(api, "api");
+      assertThat(failed.getString("status")).isEqualTo("failed");
+      assertThat(failed.getString("reason")).isEqualTo("build_step_failed");
+      assertThat(failed.getString("message")).startsWith("BuildKit exited with code 1");
+    }
+  }
+
+  private JsonObject buildAndWait(int api, String app) throws Exception {
+    String path = "/api/v1/apps/" + app + "/builds?wait=60s";
+    return new JsonObject(call(api, "POST", path, "{\"git_ref\":\"main\"}").body())
+        .getJsonObject("data");
   }
 }

@@ -7,6 +7,7 @@ import dev.lanes.common.config.ConfigReader;
 import dev.lanes.common.config.HttpConfig;
 import dev.lanes.common.config.Secret;
 import dev.lanes.common.crypto.SecretKeys;
+import dev.lanes.common.domain.Builder;
 import dev.lanes.common.k8s.KubeConfig;
 import java.time.Duration;
 import java.util.List;
@@ -33,7 +34,8 @@ public record GatewayConfig(
     Duration authCacheTtl,
     int authFailureLimit,
     String buildNamespace,
-    String deployNamespace) {
+    String deployNamespace,
+    Builder defaultBuilder) {
 
   public static final ConfigKey<Integer> HTTP_PORT =
       ConfigKey.integer("HTTP_PORT", 8080, 0, 65535, "Port of the REST API.");
@@ -75,6 +77,22 @@ public record GatewayConfig(
               + " address are answered 429 too_many_attempts until the minute ends (a valid key"
               + " always passes).");
 
+  public static final ConfigKey<Builder> DEFAULT_BUILDER =
+      ConfigKey.of(
+          "DEFAULT_BUILDER",
+          "kaniko",
+          GatewayConfig::builder,
+          "Builder of image repos created without one: kaniko or buildkit. Written into the new"
+              + " repo, so changing it later leaves existing repos as they are.");
+
+  private static Builder builder(String text) {
+    return Builder.parse(text)
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "must be one of " + String.join(", ", Builder.names())));
+  }
+
   public static final List<ConfigKey<?>> KEYS =
       List.of(
           HTTP_PORT,
@@ -88,7 +106,8 @@ public record GatewayConfig(
           AUTH_CACHE_TTL,
           AUTH_FAILURE_LIMIT,
           BuildKeys.BUILD_NAMESPACE,
-          KubeConfig.DEPLOY_NAMESPACE);
+          KubeConfig.DEPLOY_NAMESPACE,
+          DEFAULT_BUILDER);
 
   /** Reads the gateway's keys; problems are collected in {@code reader}. */
   public static GatewayConfig from(ConfigReader reader) {
@@ -103,7 +122,8 @@ public record GatewayConfig(
         reader.get(AUTH_CACHE_TTL),
         reader.get(AUTH_FAILURE_LIMIT),
         reader.get(BuildKeys.BUILD_NAMESPACE),
-        reader.get(KubeConfig.DEPLOY_NAMESPACE));
+        reader.get(KubeConfig.DEPLOY_NAMESPACE),
+        reader.get(DEFAULT_BUILDER));
   }
 
   public GatewayConfig withSecretKey(Secret key) {
@@ -118,7 +138,8 @@ public record GatewayConfig(
         authCacheTtl,
         authFailureLimit,
         buildNamespace,
-        deployNamespace);
+        deployNamespace,
+        defaultBuilder);
   }
 
   public GatewayConfig withAllowLocalGit(boolean allow) {
@@ -133,7 +154,8 @@ public record GatewayConfig(
         authCacheTtl,
         authFailureLimit,
         buildNamespace,
-        deployNamespace);
+        deployNamespace,
+        defaultBuilder);
   }
 
   public GatewayConfig withHttp(HttpConfig http) {
@@ -148,7 +170,8 @@ public record GatewayConfig(
         authCacheTtl,
         authFailureLimit,
         buildNamespace,
-        deployNamespace);
+        deployNamespace,
+        defaultBuilder);
   }
 
   private static List<String> orEmpty(List<String> value) {

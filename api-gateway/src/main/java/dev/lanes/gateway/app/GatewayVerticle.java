@@ -119,7 +119,8 @@ public final class GatewayVerticle extends VerticleBase {
             new RemoteReleaseIntake(requester),
             runtime(),
             new RemoteLaneIntake(requester),
-            events);
+            events,
+            config.defaultBuilder());
     return events
         .start()
         .compose(started -> requester.start())

@@ -4,6 +4,7 @@ import dev.lanes.common.audit.AuditQueries;
 import dev.lanes.common.builds.BuildIntake;
 import dev.lanes.common.builds.BuildQueries;
 import dev.lanes.common.db.Database;
+import dev.lanes.common.domain.Builder;
 import dev.lanes.common.http.ProblemHandler;
 import dev.lanes.common.http.RequestIds;
 import dev.lanes.common.lanes.LaneIntake;
@@ -61,7 +62,8 @@ public final class ApiRouter {
       ReleaseIntake releaseIntake,
       AppPods runtime,
       LaneIntake laneIntake,
-      EventFeed events) {}
+      EventFeed events,
+      Builder defaultBuilder) {}
 
   private ApiRouter() {}
 
@@ -96,7 +98,7 @@ public final class ApiRouter {
                 .setMergeFormAttributes(false));
     router.route().handler(deps.authenticator());
 
-    new ImageRepoHandler(deps.imageRepos(), deps.git()).mount(routes);
+    new ImageRepoHandler(deps.imageRepos(), deps.git(), deps.defaultBuilder()).mount(routes);
     new AppHandler(deps.apps()).mount(routes);
     new LaneHandler(deps.lanes(), deps.laneIntake()).mount(routes);
     new ApiKeyHandler(deps.apiKeys(), deps.keyRevoked(), deps.clock()).mount(routes);

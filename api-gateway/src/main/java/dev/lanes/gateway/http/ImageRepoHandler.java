@@ -1,6 +1,7 @@
 package dev.lanes.gateway.http;
 
 import dev.lanes.common.audit.AuditAction;
+import dev.lanes.common.domain.Builder;
 import dev.lanes.common.domain.Scope;
 import dev.lanes.common.net.GitNetworks;
 import dev.lanes.common.validation.JsonBody;
@@ -17,9 +18,9 @@ final class ImageRepoHandler {
   private final ImageRepoStore store;
   private final ImageRepoRequests requests;
 
-  ImageRepoHandler(ImageRepoStore store, GitNetworks git) {
+  ImageRepoHandler(ImageRepoStore store, GitNetworks git, Builder defaultBuilder) {
     this.store = store;
-    this.requests = new ImageRepoRequests(git.localGit(), git);
+    this.requests = new ImageRepoRequests(git.localGit(), git, defaultBuilder);
   }
 
   void mount(ApiRoutes routes) {

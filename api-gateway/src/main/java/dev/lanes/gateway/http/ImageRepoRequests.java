@@ -1,5 +1,6 @@
 package dev.lanes.gateway.http;
 
+import dev.lanes.common.domain.Builder;
 import dev.lanes.common.domain.GitCredentials;
 import dev.lanes.common.domain.ImageRepo;
 import dev.lanes.common.error.ClientError;
@@ -9,6 +10,7 @@ import dev.lanes.common.validation.JsonBody;
 import dev.lanes.common.validation.Rules;
 import dev.lanes.common.validation.Validation;
 import java.net.URI;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /** Reads image repo bodies: every field checked, every error collected. */
@@ -16,10 +18,12 @@ final class ImageRepoRequests {
 
   private final boolean allowLocalGit;
   private final GitNetworks gitNetworks;
+  private final Builder defaultBuilder;
 
-  ImageRepoRequests(boolean allowLocalGit, GitNetworks gitNetworks) {
+  ImageRepoRequests(boolean allowLocalGit, GitNetworks gitNetworks, Builder defaultBuilder) {
     this.allowLocalGit = allowLocalGit;
     this.gitNetworks = gitNetworks;
+    this.defaultBuilder = defaultBuilder;
   }
 
   /** The repo a POST asks for. */
@@ -39,6 +43,7 @@ final class ImageRepoRequests {
             ImageRepo.DEFAULT_CONTEXT_DIR,
             ImageRepo.DEFAULT_DOCKERFILE,
             false,
+            defaultBuilder,
             null,
             null,
             null);
@@ -82,6 +87,7 @@ final class ImageRepoRequests {
       Rules.checkRelativePath(v, "dockerfile", dockerfile);
     }
     Boolean noCache = body.bool("no_cache");
+    Builder builder = builder(body);
     UnaryOperator<GitCredentials> credentials = GitCredentialsRequests.read(body);
     return current ->
         new ImageRepo(
@@ -91,9 +97,29 @@ final class ImageRepoRequests {
             contextDir != null ? contextDir : current.contextDir(),
             dockerfile != null ? dockerfile : current.dockerfile(),
             noCache != null ? noCache : current.noCache(),
+            builder != null ? builder : current.builder(),
             credentials.apply(current.gitCredentials()),
             current.createdAt(),
             current.updatedAt());
+  }
+
+  /**
+   * The builder the body names; {@code null} (the default at creation, unchanged on update) when
+   * absent or null.
+   */
+  private Builder builder(JsonBody body) {
+    if (body.isNull("builder")) {
+      return defaultBuilder;
+    }
+    String name = body.string("builder");
+    if (name == null) {
+      return null;
+    }
+    Optional<Builder> builder = Builder.parse(name);
+    body.validation()
+        .check(
+            builder.isPresent(), "builder", "must be one of " + String.join(", ", Builder.names()));
+    return builder.orElse(null);
   }
 
   /** The field's string; its default when it is {@code null}; {@code null} when absent. */

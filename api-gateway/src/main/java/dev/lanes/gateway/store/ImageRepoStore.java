@@ -10,6 +10,7 @@ import dev.lanes.common.db.Database;
 import dev.lanes.common.db.Page;
 import dev.lanes.common.db.PgErrors;
 import dev.lanes.common.db.Rows;
+import dev.lanes.common.domain.Builder;
 import dev.lanes.common.domain.GitCredentials;
 import dev.lanes.common.domain.ImageRepo;
 import dev.lanes.common.error.ClientError;
@@ -36,11 +37,11 @@ public final class ImageRepoStore {
 
   private static final String COLUMNS =
       "name, registry, git_repo, context_dir, dockerfile, no_cache, git_credentials_type,"
-          + " git_username, created_at, updated_at";
+          + " git_username, builder, created_at, updated_at";
   private static final String INSERT =
       "insert into image_repos (name, registry, git_repo, context_dir, dockerfile, no_cache,"
-          + " git_credentials, git_credentials_type, git_username) values ($1, $2, $3, $4, $5,"
-          + " $6, $7, $8, $9) returning "
+          + " git_credentials, git_credentials_type, git_username, builder) values ($1, $2, $3,"
+          + " $4, $5, $6, $7, $8, $9, $10) returning "
           + COLUMNS;
   private static final String SELECT = "select " + COLUMNS + " from image_repos where name = $1";
   private static final String SELECT_FOR_UPDATE =
@@ -50,7 +51,7 @@ public final class ImageRepoStore {
   private static final String UPDATE =
       "update image_repos set registry = $2, git_repo = $3, context_dir = $4, dockerfile = $5,"
           + " no_cache = $6, git_credentials = $7, git_credentials_type = $8, git_username = $9,"
-          + " updated_at = now() where name = $1 returning "
+          + " builder = $10, updated_at = now() where name = $1 returning "
           + COLUMNS;
   private static final String USERS =
       "select name from apps where image_repo = $1 order by name limit 6";
@@ -96,6 +97,7 @@ public final class ImageRepoStore {
     addIf(fields, "context_dir", before == null || !before.contextDir().equals(after.contextDir()));
     addIf(fields, "dockerfile", before == null || !before.dockerfile().equals(after.dockerfile()));
     addIf(fields, "no_cache", before == null || before.noCache() != after.noCache());
+    addIf(fields, "builder", before == null || before.builder() != after.builder());
     // the name only: neither the user name nor anything of the password
     addIf(
         fields,
@@ -172,7 +174,8 @@ public final class ImageRepoStore {
         .addBoolean(repo.noCache())
         .addBuffer(creds == null ? null : Buffer.buffer(SealedGitCredentials.seal(secrets, creds)))
         .addString(creds == null ? null : creds.type())
-        .addString(creds == null ? null : creds.username());
+        .addString(creds == null ? null : creds.username())
+        .addString(repo.builder().value());
   }
 
   /**
@@ -263,6 +266,7 @@ public final class ImageRepoStore {
         masked.contextDir(),
         masked.dockerfile(),
         masked.noCache(),
+        masked.builder(),
         SealedGitCredentials.open(secrets, sealed == null ? null : sealed.getBytes()),
         masked.createdAt(),
         masked.updatedAt());
@@ -290,6 +294,7 @@ public final class ImageRepoStore {
         r.getString("context_dir"),
         r.getString("dockerfile"),
         r.getBoolean("no_cache"),
+        Builder.ofStored(r.getString("builder")),
         masked(r),
         Rows.instant(r, "created_at"),
         Rows.instant(r, "updated_at"));

@@ -125,7 +125,8 @@ class OpenApiContractTest {
                       vertx,
                       db,
                       DbConfig.local("127.0.0.1", 1, "none", "none", 1).connectOptions(),
-                      Duration.ofSeconds(1))));
+                      Duration.ofSeconds(1)),
+                  dev.lanes.common.domain.Builder.KANIKO));
       // every concrete /api/v1 route of the router is one of the listed routes
       Set<String> listed = new TreeSet<>();
       built

@@ -15,6 +15,7 @@ import java.util.List;
  * it had them).
  *
  * @param kanikoImage the Kaniko executor image; pin it by digest in production
+ * @param buildkitImage the rootless BuildKit image of repos built with {@code buildkit}
  * @param cacheRepo where Kaniko keeps its layer cache, or {@code null} to build without cache
  * @param secretKey the gateway's key: opens image repos' git credentials, or {@code null} (builds
  *     of repos with credentials then fail saying so)
@@ -22,6 +23,7 @@ import java.util.List;
 public record BuildServiceConfig(
     String namespace,
     String kanikoImage,
+    String buildkitImage,
     String cacheRepo,
     String httpProxy,
     String noProxy,
@@ -48,6 +50,12 @@ public record BuildServiceConfig(
           "KANIKO_IMAGE",
           "gcr.io/kaniko-project/executor:v1.23.2",
           "Kaniko executor image. Pin it by digest (image@sha256:...) in production.");
+  public static final ConfigKey<String> BUILDKIT_IMAGE =
+      ConfigKey.string(
+          "BUILDKIT_IMAGE",
+          "moby/buildkit:v0.19.0-rootless",
+          "Rootless BuildKit image of repos with builder buildkit (it must provide"
+              + " buildctl-daemonless.sh). Pin it by digest in production.");
   public static final ConfigKey<String> KANIKO_CACHE_REPO =
       ConfigKey.string(
           "KANIKO_CACHE_REPO", null, "Repository for Kaniko's layer cache; unset disables it.");
@@ -116,6 +124,7 @@ public record BuildServiceConfig(
       List.of(
           BUILD_NAMESPACE,
           KANIKO_IMAGE,
+          BUILDKIT_IMAGE,
           KANIKO_CACHE_REPO,
           BUILD_HTTP_PROXY,
           BUILD_NO_PROXY,
@@ -139,6 +148,7 @@ public record BuildServiceConfig(
     return new BuildServiceConfig(
         namespace,
         kanikoImage,
+        buildkitImage,
         cacheRepo,
         httpProxy,
         noProxy,
@@ -160,6 +170,7 @@ public record BuildServiceConfig(
     return new BuildServiceConfig(
         namespace,
         kanikoImage,
+        buildkitImage,
         cacheRepo,
         httpProxy,
         noProxy,
@@ -182,6 +193,7 @@ public record BuildServiceConfig(
     return new BuildServiceConfig(
         reader.get(BUILD_NAMESPACE),
         reader.get(KANIKO_IMAGE),
+        reader.get(BUILDKIT_IMAGE),
         reader.get(KANIKO_CACHE_REPO),
         reader.get(BUILD_HTTP_PROXY),
         reader.get(BUILD_NO_PROXY),

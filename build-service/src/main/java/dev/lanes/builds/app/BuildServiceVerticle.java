@@ -6,6 +6,7 @@ import dev.lanes.builds.intake.BuildIntakeStore;
 import dev.lanes.builds.k8s.BuildEgressPolicySpec;
 import dev.lanes.builds.k8s.BuildJobSpec;
 import dev.lanes.builds.k8s.BuildJobs;
+import dev.lanes.builds.k8s.BuildKitJobSpec;
 import dev.lanes.builds.k8s.BuildNetworkPolicies;
 import dev.lanes.builds.k8s.GitSecretSpec;
 import dev.lanes.builds.k8s.GitSecrets;
@@ -87,6 +88,7 @@ public final class BuildServiceVerticle extends WorkerVerticle {
     DesiredJobs desired =
         new DesiredJobs(
             new BuildJobSpec(config),
+            new BuildKitJobSpec(config),
             credentials,
             new GitSecretSpec(config.namespace()),
             new GitSecrets(deps.kube(), config.namespace(), blocking));

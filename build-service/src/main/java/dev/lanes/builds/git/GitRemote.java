@@ -35,4 +35,14 @@ public record GitRemote(String fetchUrl, String kanikoBase, boolean local) {
   public String kanikoContext(String ref, String commit) {
     return kanikoBase + "#" + ref + "#" + commit;
   }
+
+  /**
+   * BuildKit's git context pinned to {@code commit}: {@code https://host/path.git#commit} or, for a
+   * context directory, {@code ...#commit:dir}. BuildKit fetches the commit itself, so no ref is
+   * needed; a local repository keeps its {@code file://} URL (the sandbox reads it).
+   */
+  public String buildkitContext(String commit, String contextDir) {
+    String dir = contextDir.replaceAll("^\\.(/|$)", "").replaceAll("/$", "");
+    return fetchUrl + "#" + commit + (dir.isEmpty() ? "" : ":" + dir);
+  }
 }

@@ -100,7 +100,8 @@ public final class BuildIntakeStore implements BuildIntake {
     }
     return new AppSource(
         r.imageRepo(),
-        new BuildSource(r.gitRepo(), r.registry(), r.contextDir(), r.dockerfile(), r.noCache()));
+        new BuildSource(
+            r.gitRepo(), r.registry(), r.contextDir(), r.dockerfile(), r.noCache(), r.builder()));
   }
 
   /**

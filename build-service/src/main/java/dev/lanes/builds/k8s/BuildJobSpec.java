@@ -4,35 +4,31 @@ import dev.lanes.builds.app.BuildServiceConfig;
 import dev.lanes.builds.git.GitRemote;
 import dev.lanes.common.builds.BuildSource;
 import dev.lanes.common.domain.Build;
-import dev.lanes.common.k8s.LaneLabels;
-import dev.lanes.common.k8s.LaneNames;
 import io.fabric8.kubernetes.api.model.EnvVar;
-import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
-import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The Kaniko Job of a build: pure, no client, no clock. The context is pinned to the resolved
  * commit, the pushed digest comes back as the container's termination message, and the Job never
- * retries (a failed build is a result, not a glitch).
+ * retries (a failed build is a result, not a glitch). What it shares with BuildKit's Job is {@link
+ * BuildJobFrame}'s.
  */
 public final class BuildJobSpec {
 
   public static final String CONTAINER = "kaniko";
-  public static final String DIGEST_FILE = "/dev/termination-log";
-  static final String DOCKER_CONFIG_VOLUME = "docker-config";
+  public static final String DIGEST_FILE = BuildJobFrame.DIGEST_FILE;
   static final String DOCKER_CONFIG_PATH = "/kaniko/.docker";
 
   private final BuildServiceConfig config;
+  private final BuildJobFrame frame;
 
   public BuildJobSpec(BuildServiceConfig config) {
     this.config = config;
+    this.frame = new BuildJobFrame(config);
   }
 
   /**
@@ -48,32 +44,10 @@ public final class BuildJobSpec {
    *     {@code null} for a public repository
    */
   public Job desired(Build build, BuildSource source, String ref, String gitSecret) {
-    Map<String, String> labels = LaneLabels.forBuild(build.app(), build.id()).toMap();
-    return new JobBuilder()
-        .withNewMetadata()
-        .withName(LaneNames.buildJob(build.id()))
-        .withNamespace(config.namespace())
-        .withLabels(labels)
-        .addToAnnotations("lanes.dev/git-ref", build.gitRef())
-        .addToAnnotations("lanes.dev/commit", build.commit())
-        .addToAnnotations("lanes.dev/image", build.image())
-        .endMetadata()
-        .withNewSpec()
-        .withBackoffLimit(0)
-        .withActiveDeadlineSeconds(config.timeout().toSeconds())
-        .withTtlSecondsAfterFinished((int) config.jobTtl().toSeconds())
-        .withNewTemplate()
-        .withNewMetadata()
-        .withLabels(labels)
-        .endMetadata()
-        .withSpec(podSpec(build, source, ref, gitSecret))
-        .endTemplate()
-        .endSpec()
-        .build();
+    return frame.job(build, podSpec(build, source, ref, gitSecret));
   }
 
   private PodSpec podSpec(Build build, BuildSource source, String ref, String gitSecret) {
-    BuildServiceConfig.BuildResources r = config.resources();
     return new PodSpecBuilder()
         .withRestartPolicy("Never")
         .withAutomountServiceAccountToken(false)
@@ -86,27 +60,13 @@ public final class BuildJobSpec {
         // on failure the digest file is empty: Kubernetes then keeps the log's last lines
         .withTerminationMessagePolicy("FallbackToLogsOnError")
         .addNewVolumeMount()
-        .withName(DOCKER_CONFIG_VOLUME)
+        .withName(BuildJobFrame.DOCKER_CONFIG_VOLUME)
         .withMountPath(DOCKER_CONFIG_PATH)
         .withReadOnly(true)
         .endVolumeMount()
-        .withNewResources()
-        .addToRequests("cpu", new Quantity(r.cpuRequest()))
-        .addToRequests("memory", new Quantity(r.memoryRequest()))
-        .addToLimits("cpu", new Quantity(r.cpuLimit()))
-        .addToLimits("memory", new Quantity(r.memoryLimit()))
-        .endResources()
+        .withResources(frame.resources())
         .endContainer()
-        .addNewVolume()
-        .withName(DOCKER_CONFIG_VOLUME)
-        .withNewSecret()
-        .withSecretName(config.registrySecret())
-        .addNewItem()
-        .withKey(".dockerconfigjson")
-        .withPath("config.json")
-        .endItem()
-        .endSecret()
-        .endVolume()
+        .addToVolumes(frame.dockerConfig())
         .build();
   }
 
@@ -120,9 +80,10 @@ public final class BuildJobSpec {
     args.add("--dockerfile=" + source.dockerfile());
     args.add("--destination=" + build.image());
     args.add("--digest-file=" + DIGEST_FILE);
-    if (!source.noCache() && config.cacheRepo() != null && !config.cacheRepo().isBlank()) {
+    String cacheRepo = frame.cacheRepo(source.noCache());
+    if (cacheRepo != null) {
       args.add("--cache=true");
-      args.add("--cache-repo=" + config.cacheRepo());
+      args.add("--cache-repo=" + cacheRepo);
     }
     config.registryMirrors().forEach(m -> args.add("--registry-mirror=" + m));
     for (String registry : config.insecureRegistries()) {
@@ -132,45 +93,11 @@ public final class BuildJobSpec {
     return args;
   }
 
+  /** Kaniko's git context reads {@code GIT_USERNAME}/{@code GIT_PASSWORD}. */
   private List<EnvVar> env(String gitSecret) {
-    List<EnvVar> env = proxyEnv();
+    List<EnvVar> env = frame.proxyEnv();
     if (gitSecret != null) {
-      env.add(fromSecret("GIT_USERNAME", gitSecret, GitSecretSpec.USERNAME_KEY));
-      env.add(fromSecret("GIT_PASSWORD", gitSecret, GitSecretSpec.PASSWORD_KEY));
-    }
-    return env;
-  }
-
-  /**
-   * Kaniko's git context reads {@code GIT_USERNAME}/{@code GIT_PASSWORD}; a reference, never the
-   * value, so that the Job and Pod specs (readable by anyone who may list Jobs) hold no secret.
-   */
-  private static EnvVar fromSecret(String name, String secret, String key) {
-    return new EnvVarBuilder()
-        .withName(name)
-        .withNewValueFrom()
-        .withNewSecretKeyRef()
-        .withName(secret)
-        .withKey(key)
-        .withOptional(false)
-        .endSecretKeyRef()
-        .endValueFrom()
-        .build();
-  }
-
-  private List<EnvVar> proxyEnv() {
-    List<EnvVar> env = new ArrayList<>();
-    String proxy = config.httpProxy();
-    if (proxy != null && !proxy.isBlank()) {
-      for (String name : List.of("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy")) {
-        env.add(new EnvVarBuilder().withName(name).withValue(proxy).build());
-      }
-    }
-    String noProxy = config.noProxy();
-    if (noProxy != null && !noProxy.isBlank()) {
-      for (String name : List.of("NO_PROXY", "no_proxy")) {
-        env.add(new EnvVarBuilder().withName(name).withValue(noProxy).build());
-      }
+      env.addAll(BuildJobFrame.gitCredentials(gitSecret));
     }
     return env;
   }

@@ -1,6 +1,7 @@
 package dev.lanes.builds.pipeline;
 
 import dev.lanes.builds.k8s.BuildJobSpec;
+import dev.lanes.builds.k8s.BuildKitJobSpec;
 import dev.lanes.builds.k8s.GitSecretSpec;
 import dev.lanes.builds.k8s.GitSecrets;
 import dev.lanes.builds.store.BuildTransitions;
@@ -18,17 +19,20 @@ import java.util.Optional;
  */
 public final class DesiredJobs {
 
-  private final BuildJobSpec jobs;
+  private final BuildJobSpec kaniko;
+  private final BuildKitJobSpec buildkit;
   private final RepoCredentials credentials;
   private final GitSecretSpec secretSpec;
   private final GitSecrets secrets;
 
   public DesiredJobs(
-      BuildJobSpec jobs,
+      BuildJobSpec kaniko,
+      BuildKitJobSpec buildkit,
       RepoCredentials credentials,
       GitSecretSpec secretSpec,
       GitSecrets secrets) {
-    this.jobs = jobs;
+    this.kaniko = kaniko;
+    this.buildkit = buildkit;
     this.credentials = credentials;
     this.secretSpec = secretSpec;
     this.secrets = secrets;
@@ -43,7 +47,15 @@ public final class DesiredJobs {
     return credentials
         .of(repo)
         .compose(creds -> secretFor(repo, creds))
-        .map(secret -> jobs.desired(c.build(), c.source(), c.ref(), secret.orElse(null)));
+        .map(secret -> job(c, secret.orElse(null)));
+  }
+
+  /** The Job of the builder the build's source names (its repo's builder when it was requested). */
+  private Job job(BuildTransitions.Claimed c, String gitSecret) {
+    return switch (c.source().builder()) {
+      case BUILDKIT -> buildkit.desired(c.build(), c.source(), gitSecret);
+      case KANIKO -> kaniko.desired(c.build(), c.source(), c.ref(), gitSecret);
+    };
   }
 
   private Future<Optional<String>> secretFor(String repo, Optional<GitCredentials> creds) {

@@ -8,11 +8,11 @@ import java.util.Optional;
 
 /**
  * Why a build Job failed, from what the cluster shows: the Job's {@code Failed} condition and the
- * Kaniko container's termination. Kaniko's last line (its termination message: {@code
- * FallbackToLogsOnError} makes a failure's last log lines the message) tells a missing Dockerfile
- * from a failing step, a refused credential or a failed push. Pure: no client, no clock.
+ * builder container's termination. Kaniko's (or buildctl's) last line (its termination message:
+ * {@code FallbackToLogsOnError} makes a failure's last log lines the message) tells a missing
+ * Dockerfile from a failing step, a refused credential or a failed push. Pure: no client, no clock.
  *
- * @param message for the build's {@code message}: the exit code and Kaniko's last line
+ * @param message for the build's {@code message}: the exit code and the builder's last line
  */
 record JobFailure(BuildReason reason, String message) {
 
@@ -40,19 +40,32 @@ record JobFailure(BuildReason reason, String message) {
         t.getMessage() == null || t.getMessage().isBlank() ? "" : lastLine(t.getMessage());
     return new JobFailure(
         "OOMKilled".equals(t.getReason()) ? BuildReason.OUT_OF_MEMORY : fromKaniko(last),
-        "Kaniko exited with code "
+        builder(last)
+            + " exited with code "
             + t.getExitCode()
             + (last.isEmpty() ? "" : ": " + last)
             + suffix);
   }
 
-  /** What Kaniko's last words say went wrong; its own phrases, which it has kept for years. */
+  /** buildctl ends every failure with {@code error: failed to solve: ...}; Kaniko never does. */
+  private static String builder(String lastLine) {
+    return lastLine.toLowerCase(Locale.ROOT).startsWith("error: failed to solve")
+        ? "BuildKit"
+        : "Kaniko";
+  }
+
+  /**
+   * What the builder's last words say went wrong: Kaniko's own phrases, which it has kept for
+   * years, and buildctl's.
+   */
   static BuildReason fromKaniko(String lastLine) {
     String line = lastLine.toLowerCase(Locale.ROOT);
-    if (line.contains("error resolving dockerfile path")) {
+    if (line.contains("error resolving dockerfile path")
+        || line.contains("failed to read dockerfile")) {
       return BuildReason.DOCKERFILE_MISSING;
     }
-    if (line.contains("failed to execute command")) {
+    if (line.contains("failed to execute command")
+        || line.contains("did not complete successfully")) {
       return BuildReason.BUILD_STEP_FAILED;
     }
     if (line.contains("unauthorized")

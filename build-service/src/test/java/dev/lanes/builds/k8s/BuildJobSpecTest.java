@@ -1,56 +1,30 @@
 package dev.lanes.builds.k8s;
 
+import static dev.lanes.builds.k8s.JobSpecFixtures.ID;
+import static dev.lanes.builds.k8s.JobSpecFixtures.SHA;
+import static dev.lanes.builds.k8s.JobSpecFixtures.build;
+import static dev.lanes.builds.k8s.JobSpecFixtures.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lanes.builds.app.BuildServiceConfig;
 import dev.lanes.common.builds.BuildSource;
-import dev.lanes.common.config.ConfigReader;
-import dev.lanes.common.domain.Build;
-import dev.lanes.common.domain.BuildStatus;
+import dev.lanes.common.domain.Builder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 class BuildJobSpecTest {
 
-  private static final UUID ID = UUID.fromString("0b7c5f3e-1d2a-4c55-9a8e-2f4d6c8b0a11");
-  private static final String SHA = "e6d74be05e1cb4f5083ad5d46f03705cb29b157b";
-
-  private static BuildServiceConfig config(Map<String, String> env) {
-    ConfigReader reader = new ConfigReader(env);
-    BuildServiceConfig config = BuildServiceConfig.from(reader);
-    reader.done();
-    return config;
-  }
-
-  private static Build build() {
-    return new Build(
-        ID,
-        "web",
-        "web",
-        "main",
-        SHA,
-        "e6d74be",
-        "harbor.local:30002/team/web:e6d74be",
-        null,
-        BuildStatus.QUEUED,
-        null,
-        null,
-        "build-x",
-        Instant.now(),
-        null,
-        null,
-        null);
-  }
-
   private static BuildSource source(String contextDir, boolean noCache) {
     return new BuildSource(
-        "team/web", "harbor.local:30002/team/web", contextDir, "docker/Dockerfile", noCache);
+        "team/web",
+        "harbor.local:30002/team/web",
+        contextDir,
+        "docker/Dockerfile",
+        noCache,
+        Builder.KANIKO);
   }
 
   private static Container container(Job job) {
@@ -177,7 +151,8 @@ class BuildJobSpecTest {
 
   @Test
   void aLocalRepositoryKeepsItsFileUrlForTheSandbox() {
-    BuildSource local = new BuildSource("file:///srv/git/web", "r/web", ".", "Dockerfile", false);
+    BuildSource local =
+        new BuildSource("file:///srv/git/web", "r/web", ".", "Dockerfile", false, Builder.KANIKO);
     assertThat(
             container(new BuildJobSpec(config(Map.of())).desired(build(), local, "refs/heads/main"))
                 .getArgs()

@@ -87,4 +87,29 @@ class JobFailureTest {
     assertThat(f.reason()).isEqualTo(BuildReason.OUT_OF_MEMORY);
     assertThat(f.message()).isEqualTo("Kaniko exited with code 1 (BackoffLimitExceeded)");
   }
+
+  @Test
+  void buildctlsFailuresAreToldApartAndNamedBuildKits() {
+    JobFailure missing =
+        JobFailure.of(
+            "BackoffLimitExceeded",
+            kaniko(
+                "Error",
+                "#1 DONE 0.1s\nERROR: failed to solve: failed to read dockerfile: open"
+                    + " Dockerfile: no such file or directory"),
+            TIMEOUT);
+    JobFailure step =
+        JobFailure.of(
+            null,
+            kaniko(
+                "Error",
+                "ERROR: failed to solve: process \"/bin/sh -c make\" did not complete"
+                    + " successfully: exit code: 2"),
+            TIMEOUT);
+
+    assertThat(missing.reason()).isEqualTo(BuildReason.DOCKERFILE_MISSING);
+    assertThat(missing.message())
+        .startsWith("BuildKit exited with code 1: ERROR: failed to solve: failed to read");
+    assertThat(step.reason()).isEqualTo(BuildReason.BUILD_STEP_FAILED);
+  }
 }

@@ -2,6 +2,7 @@ package dev.lanes.common.apps;
 
 import dev.lanes.common.db.AppRows;
 import dev.lanes.common.domain.App;
+import dev.lanes.common.domain.Builder;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Row;
@@ -19,7 +20,7 @@ public final class AppQueries {
 
   private static final String IMAGE_SOURCE =
       "select a.name, r.name as repo, r.registry, r.git_repo, r.context_dir, r.dockerfile,"
-          + " r.no_cache from apps a left join image_repos r on r.name = a.image_repo where"
+          + " r.no_cache, r.builder from apps a left join image_repos r on r.name = a.image_repo where"
           + " a.name = $1 for share of a";
   private static final String RELEASE_DEFAULTS =
       "select name, image_repo, replicas, port from apps where name = $1 for share";
@@ -39,7 +40,8 @@ public final class AppQueries {
       String gitRepo,
       String contextDir,
       String dockerfile,
-      boolean noCache) {}
+      boolean noCache,
+      Builder builder) {}
 
   /** What a new release of an app starts from. {@code port} 0: a worker without a Service. */
   public record ReleaseDefaults(String name, String imageRepo, int replicas, int port) {}
@@ -68,7 +70,8 @@ public final class AppQueries {
                       r.getString("git_repo"),
                       r.getString("context_dir"),
                       r.getString("dockerfile"),
-                      Boolean.TRUE.equals(r.getBoolean("no_cache"))));
+                      Boolean.TRUE.equals(r.getBoolean("no_cache")),
+                      Builder.ofStored(r.getString("builder"))));
             });
   }
 

@@ -9,7 +9,8 @@ import java.util.List;
 public final class BuildKeys {
 
   public static final ConfigKey<String> BUILD_NAMESPACE =
-      ConfigKey.string("BUILD_NAMESPACE", "paas-builds", "Namespace of the Kaniko build Jobs.");
+      ConfigKey.string(
+          "BUILD_NAMESPACE", "paas-builds", "Namespace of the build Jobs (Kaniko and BuildKit).");
 
   public static final ConfigKey<Boolean> ALLOW_LOCAL_GIT =
       ConfigKey.of(

@@ -1,5 +1,6 @@
 package dev.lanes.common.builds;
 
+import dev.lanes.common.domain.Builder;
 import dev.lanes.common.domain.ImageRepo;
 import io.vertx.core.json.JsonObject;
 
@@ -8,11 +9,21 @@ import io.vertx.core.json.JsonObject;
  * the repo later does not change a build under way.
  */
 public record BuildSource(
-    String gitRepo, String registry, String contextDir, String dockerfile, boolean noCache) {
+    String gitRepo,
+    String registry,
+    String contextDir,
+    String dockerfile,
+    boolean noCache,
+    Builder builder) {
 
   public static BuildSource of(ImageRepo repo) {
     return new BuildSource(
-        repo.gitRepo(), repo.registry(), repo.contextDir(), repo.dockerfile(), repo.noCache());
+        repo.gitRepo(),
+        repo.registry(),
+        repo.contextDir(),
+        repo.dockerfile(),
+        repo.noCache(),
+        repo.builder());
   }
 
   public JsonObject toJson() {
@@ -21,7 +32,8 @@ public record BuildSource(
         .put("registry", registry)
         .put("context_dir", contextDir)
         .put("dockerfile", dockerfile)
-        .put("no_cache", noCache);
+        .put("no_cache", noCache)
+        .put("builder", builder.value());
   }
 
   public static BuildSource fromJson(JsonObject json) {
@@ -30,6 +42,7 @@ public record BuildSource(
         json.getString("registry"),
         json.getString("context_dir", ImageRepo.DEFAULT_CONTEXT_DIR),
         json.getString("dockerfile", ImageRepo.DEFAULT_DOCKERFILE),
-        json.getBoolean("no_cache", false));
+        json.getBoolean("no_cache", false),
+        Builder.ofStored(json.getString("builder")));
   }
 }

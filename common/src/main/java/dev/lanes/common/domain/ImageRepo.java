@@ -10,6 +10,8 @@ import java.time.Instant;
  * @param gitRepo {@code owner/repo} (GitHub) or an {@code https://} / {@code git://} URL
  * @param contextDir build context inside the repository, relative, default {@code .}
  * @param dockerfile relative to the context, default {@code Dockerfile}
+ * @param builder what builds the images: the gateway's {@code DEFAULT_BUILDER} unless the repo
+ *     names one
  * @param gitCredentials how the repository is read when it is private, or {@code null}; the
  *     password is in clear only on the way from a request to the store, masked in answers
  */
@@ -20,6 +22,7 @@ public record ImageRepo(
     String contextDir,
     String dockerfile,
     boolean noCache,
+    Builder builder,
     GitCredentials gitCredentials,
     Instant createdAt,
     Instant updatedAt) {

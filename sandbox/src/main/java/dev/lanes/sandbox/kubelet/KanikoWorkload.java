@@ -33,9 +33,9 @@ import org.eclipse.jgit.treewalk.TreeWalk;
  */
 final class KanikoWorkload implements Workload {
 
-  private static final Pattern SLEEP =
+  static final Pattern SLEEP =
       Pattern.compile("#\\s*sandbox:\\s*sleep\\s+(\\d+)(ms|s|m)\\s*", Pattern.CASE_INSENSITIVE);
-  private static final Pattern FAILING_RUN =
+  static final Pattern FAILING_RUN =
       Pattern.compile("RUN\\s+(false|exit\\s+(\\d+))\\s*", Pattern.CASE_INSENSITIVE);
 
   static boolean isKaniko(Container container) {
@@ -138,6 +138,7 @@ final class KanikoWorkload implements Workload {
       try (TreeWalk tree = TreeWalk.forPath(repo, path, rev.getTree())) {
         if (tree == null) {
           throw new ContextException(
+              path,
               "error resolving dockerfile path: please provide a valid path to a Dockerfile within"
                   + " the build context with --dockerfile ("
                   + path
@@ -165,7 +166,7 @@ final class KanikoWorkload implements Workload {
         .findFirst();
   }
 
-  private static Duration duration(long n, String unit) {
+  static Duration duration(long n, String unit) {
     return switch (unit.toLowerCase(Locale.ROOT)) {
       case "ms" -> Duration.ofMillis(n);
       case "m" -> Duration.ofMinutes(n);
@@ -173,7 +174,7 @@ final class KanikoWorkload implements Workload {
     };
   }
 
-  private static String digest(String seed) {
+  static String digest(String seed) {
     try {
       byte[] hash =
           MessageDigest.getInstance("SHA-256").digest(seed.getBytes(StandardCharsets.UTF_8));
@@ -185,8 +186,16 @@ final class KanikoWorkload implements Workload {
 
   /** The build context cannot be used; the message is what Kaniko would print. */
   static final class ContextException extends Exception {
+    /** The Dockerfile's path when it is what is missing, else {@code null}. */
+    final String missingDockerfile;
+
     ContextException(String message) {
+      this(null, message);
+    }
+
+    ContextException(String missingDockerfile, String message) {
       super(message);
+      this.missingDockerfile = missingDockerfile;
     }
   }
 }

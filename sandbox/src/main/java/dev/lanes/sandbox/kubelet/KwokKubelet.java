@@ -38,12 +38,12 @@ import org.slf4j.LoggerFactory;
  * kube/kwok-stages.yaml}); this, beside it, gives each pod what only its workload knows:
  *
  * <ul>
- *   <li>a build pod's outcome: the sandbox's own {@link KanikoWorkload} reads the Dockerfile at the
- *       pinned commit, and its end is written onto the pod as annotations that kwok's Stages turn
- *       into the pod's end: {@value #EXIT_CODE}, {@value #MESSAGE} (the termination message: the
- *       image digest, or why the build failed) and {@value #DURATION} (the simulation's pauses
- *       added up, as a Go duration). So {@code RUN false} or a missing Dockerfile fails a build
- *       there exactly as on the sandbox;
+ *   <li>a build pod's outcome: the sandbox's own {@link KanikoWorkload} or {@link BuildKitWorkload}
+ *       reads the Dockerfile at the pinned commit, and its end is written onto the pod as
+ *       annotations that kwok's Stages turn into the pod's end: {@value #EXIT_CODE}, {@value
+ *       #MESSAGE} (the termination message: the image digest, or why the build failed) and {@value
+ *       #DURATION} (the simulation's pauses added up, as a Go duration). So {@code RUN false} or a
+ *       missing Dockerfile fails a build there exactly as on the sandbox;
  *   <li>every pod's log, in the CRI log format kubelets write, in a file under the logs directory,
  *       and a kwok {@code Logs} object naming it, so that {@code pods/log} (kubectl logs, Lanes'
  *       build and app logs) answers through the API server and kwok, as from a kubelet. An app pod
@@ -124,8 +124,9 @@ public final class KwokKubelet implements AutoCloseable {
     Simulation run = new Simulation(step);
     try {
       Optional<Workload.Outcome> outcome = Optional.empty();
-      if (KanikoWorkload.isKaniko(container)) {
-        outcome = Optional.of(new KanikoWorkload().run(container, run));
+      Optional<Workload> build = Workload.ofBuild(container);
+      if (build.isPresent()) {
+        outcome = Optional.of(build.get().run(container, run));
       } else {
         appLog(container, run);
       }

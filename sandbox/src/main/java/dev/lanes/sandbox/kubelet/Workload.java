@@ -2,6 +2,7 @@ package dev.lanes.sandbox.kubelet;
 
 import io.fabric8.kubernetes.api.model.Container;
 import java.time.Duration;
+import java.util.Optional;
 
 /** What a simulated container does between starting and terminating. */
 interface Workload {
@@ -37,6 +38,17 @@ interface Workload {
 
   /** The workload that simulates {@code container}. */
   static Workload of(Container container) {
-    return KanikoWorkload.isKaniko(container) ? new KanikoWorkload() : new GenericWorkload();
+    return ofBuild(container).orElseGet(GenericWorkload::new);
+  }
+
+  /** The builder that simulates {@code container} when it is a build's: Kaniko or BuildKit. */
+  static Optional<Workload> ofBuild(Container container) {
+    if (KanikoWorkload.isKaniko(container)) {
+      return Optional.of(new KanikoWorkload());
+    }
+    if (BuildKitWorkload.isBuildKit(container)) {
+      return Optional.of(new BuildKitWorkload());
+    }
+    return Optional.empty();
   }
 }

@@ -1,0 +1,108 @@
+package dev.lanes.gateway.http;
+
+import static dev.lanes.gateway.http.ImageRepoApiTest.fields;
+import static dev.lanes.gateway.http.ImageRepoApiTest.repo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lanes.gateway.TestGateway;
+import dev.lanes.gateway.TestGateway.Response;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** An image repo's {@code builder}: kaniko or buildkit, the gateway's default at creation. */
+public class ImageRepoBuilderApiTest {
+
+  private static TestGateway gateway;
+
+  @BeforeAll
+  static void start() {
+    gateway = TestGateway.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    gateway.close();
+  }
+
+  @BeforeEach
+  void clean() {
+    gateway.sql("delete from apps");
+    gateway.sql("delete from image_repos");
+  }
+
+  @Test
+  void aRepoCreatedWithoutABuilderShowsTheDefaultKaniko() {
+    Response created = gateway.post("/api/v1/image-repos", repo("web"));
+
+    assertThat(created.status()).isEqualTo(201);
+    assertThat(created.data().getString("builder")).isEqualTo("kaniko");
+    assertThat(gateway.get("/api/v1/image-repos/web").data().getString("builder"))
+        .isEqualTo("kaniko");
+  }
+
+  @Test
+  void aRepoMayBeBuiltWithBuildkitAndChangedBack() {
+    Response created = gateway.post("/api/v1/image-repos", repo("web").put("builder", "buildkit"));
+    assertThat(created.data().getString("builder")).isEqualTo("buildkit");
+
+    Response kept =
+        gateway.put("/api/v1/image-repos/web", new JsonObject().put("dockerfile", "Dockerfile.2"));
+    assertThat(kept.data().getString("builder")).isEqualTo("buildkit");
+
+    Response reset =
+        gateway.put("/api/v1/image-repos/web", new JsonObject().put("builder", (Object) null));
+    assertThat(reset.status()).isEqualTo(200);
+    assertThat(reset.data().getString("builder")).isEqualTo("kaniko");
+  }
+
+  @Test
+  void anUnknownBuilderIsAValidationErrorNamingTheField() {
+    Response bad = gateway.post("/api/v1/image-repos", repo("web").put("builder", "docker"));
+
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(bad.code()).isEqualTo("validation_failed");
+    assertThat(fields(bad)).containsExactly("builder");
+    assertThat(bad.json().encode()).contains("must be one of kaniko, buildkit");
+    assertThat(gateway.count("image_repos")).isZero();
+
+    gateway.post("/api/v1/image-repos", repo("web"));
+    Response badUpdate = gateway.put("/api/v1/image-repos/web", new JsonObject().put("builder", 7));
+    assertThat(badUpdate.status()).isEqualTo(400);
+    assertThat(fields(badUpdate)).containsExactly("builder");
+  }
+
+  @Test
+  void defaultBuilderConfiguresTheBuilderOfNewRepos() {
+    try (TestGateway buildkitFirst = TestGateway.start(Map.of("DEFAULT_BUILDER", "buildkit"))) {
+      Response created = buildkitFirst.post("/api/v1/image-repos", repo("api"));
+      assertThat(created.data().getString("builder")).isEqualTo("buildkit");
+      Response kaniko =
+          buildkitFirst.post("/api/v1/image-repos", repo("web").put("builder", "kaniko"));
+      assertThat(kaniko.data().getString("builder")).isEqualTo("kaniko");
+    }
+  }
+
+  @Test
+  void theAuditLogNamesAChangedBuilder() {
+    gateway.post("/api/v1/image-repos", repo("web"));
+    gateway.put("/api/v1/image-repos/web", new JsonObject().put("builder", "buildkit"));
+
+    // the last row written for the repo is its update's
+    String details =
+        gateway
+            .pool
+            .query(
+                "select details::text from audit_log where resource_id = 'web'"
+                    + " order by id desc limit 1")
+            .execute()
+            .await()
+            .iterator()
+            .next()
+            .getString(0);
+    assertThat(details).contains("\"builder\"");
+  }
+}
