@@ -72,25 +72,42 @@ class PlatformMetricsTest {
                   "/api/v1/releases?wait=60s",
                   "{\"app\":\"web\",\"lane\":\"dev\",\"tag\":\"" + tag + "\"}"))
           .contains("\"status\":\"deployed\"");
+      // the same source built by BuildKit: timed under its own builder
+      call(
+          api,
+          "POST",
+          "/api/v1/image-repos",
+          "{\"name\":\"api\",\"registry\":\"registry.local/api\",\"builder\":\"buildkit\","
+              + "\"git_repo\":\"file://"
+              + repo
+              + "\"}");
+      call(api, "POST", "/api/v1/apps", "{\"name\":\"api\",\"image_repo\":\"api\",\"port\":80}");
+      assertThat(call(api, "POST", "/api/v1/apps/api/builds?wait=60s", "{\"git_ref\":\"main\"}"))
+          .contains("\"status\":\"succeeded\"");
 
       await()
           .atMost(Duration.ofSeconds(20))
           .untilAsserted(
               () ->
                   assertThat(call(api, "GET", "/metrics", null))
-                      .contains("lanes_builds{status=\"succeeded\"} 1.0")
+                      .contains("lanes_builds{status=\"succeeded\"} 2.0")
                       .contains("lanes_builds{status=\"failed\"} 1.0")
                       .contains("lanes_builds{status=\"cancelled\"} 1.0")
-                      .contains("lanes_build_duration_seconds_count{outcome=\"cancelled\"} 1")
+                      .contains(
+                          "lanes_build_duration_seconds_count{builder=\"kaniko\",outcome=\"cancelled\"} 1")
                       .contains("lanes_builds{status=\"queued\"} 0.0")
                       .contains("lanes_build_queue_length 0.0")
                       .contains("lanes_releases{status=\"deployed\"} 1.0")
                       .contains("lanes_rollouts_in_progress 0.0"));
       String metrics = call(api, "GET", "/metrics", null);
       assertThat(metrics)
-          .contains("lanes_build_duration_seconds_count{outcome=\"succeeded\"} 1")
-          .contains("lanes_build_duration_seconds_count{outcome=\"failed\"} 1")
-          .contains("lanes_build_duration_seconds_bucket{outcome=\"succeeded\",le=")
+          .contains(
+              "lanes_build_duration_seconds_count{builder=\"kaniko\",outcome=\"succeeded\"} 1")
+          .contains("lanes_build_duration_seconds_count{builder=\"kaniko\",outcome=\"failed\"} 1")
+          .contains(
+              "lanes_build_duration_seconds_count{builder=\"buildkit\",outcome=\"succeeded\"} 1")
+          .contains(
+              "lanes_build_duration_seconds_bucket{builder=\"buildkit\",outcome=\"succeeded\",le=")
           .contains("lanes_release_duration_seconds_count{outcome=\"deployed\"} 1")
           .contains("# HELP lanes_builds Builds by status");
       assertThat(promtoolWarnings(metrics)).isEmpty();

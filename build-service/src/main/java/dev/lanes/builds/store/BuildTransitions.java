@@ -44,8 +44,15 @@ public final class BuildTransitions {
 
   private static final String COUNT_BY_STATUS =
       "select status, count(*) from builds group by status";
+
+  /** The builder of an ending build, for its duration's label; older builds were Kaniko's. */
+  private static final String BUILDER = ", coalesce(source->>'builder', 'kaniko') as builder";
+
   private static final String CANCELLED =
-      "select " + BuildRows.COLUMNS + " from builds where id = $1 and status = 'cancelled'";
+      "select "
+          + BuildRows.COLUMNS
+          + BUILDER
+          + " from builds where id = $1 and status = 'cancelled'";
   private static final String EXTRA = ", source, force, resolved_ref, dispatched_at, attempts";
   private static final String PENDING =
       "select " + BuildRows.COLUMNS + EXTRA + " from builds where id = $1 and status = 'pending'";
@@ -57,11 +64,13 @@ public final class BuildTransitions {
       "update builds set status = 'succeeded', commit = $2, tag = $3, image = $4, digest = $5,"
           + " reused_from = $6, message = $7, started_at = now(), finished_at = now() where id ="
           + " $1 and status = 'pending' returning "
-          + BuildRows.COLUMNS;
+          + BuildRows.COLUMNS
+          + BUILDER;
   private static final String FAIL =
       "update builds set status = 'failed', reason = $2, message = $3, finished_at = now() where"
           + " id = $1 and status in ('pending', 'queued', 'running') returning "
-          + BuildRows.COLUMNS;
+          + BuildRows.COLUMNS
+          + BUILDER;
   private static final String RUNNING =
       "update builds set status = 'running', started_at = coalesce(started_at, $2) where id = $1"
           + " and status = 'queued' returning "
@@ -70,7 +79,8 @@ public final class BuildTransitions {
       "update builds set status = 'succeeded', digest = $2, started_at = coalesce(started_at,"
           + " now()), finished_at = now() where id = $1 and status in ('queued', 'running')"
           + " returning "
-          + BuildRows.COLUMNS;
+          + BuildRows.COLUMNS
+          + BUILDER;
   private static final String SAVE_LOG =
       "insert into build_logs (build_id, log, truncated) values ($1, $2, $3) on conflict"
           + " (build_id) do update set log = excluded.log, truncated = excluded.truncated,"
@@ -142,7 +152,7 @@ public final class BuildTransitions {
             original.digest(),
             original.id(),
             "reused the image of build " + original.id() + ", built from the same commit");
-    return change(REUSE, params, null).onSuccess(b -> b.ifPresent(this::ended));
+    return end(REUSE, params, null);
   }
 
   /**
@@ -153,8 +163,7 @@ public final class BuildTransitions {
    */
   public Future<Optional<Build>> fail(UUID id, BuildReason reason, String message, BuildLog log) {
     Objects.requireNonNull(reason, "a failed build needs a reason");
-    return change(FAIL, Tuple.of(id, reason.code(), message), log)
-        .onSuccess(b -> b.ifPresent(this::ended));
+    return end(FAIL, Tuple.of(id, reason.code(), message), log);
   }
 
   /** queued → running. */
@@ -164,7 +173,7 @@ public final class BuildTransitions {
 
   /** queued or running → succeeded, with the pushed digest and the log. */
   public Future<Optional<Build>> succeed(UUID id, String digest, BuildLog log) {
-    return change(SUCCEED, Tuple.of(id, digest), log).onSuccess(b -> b.ifPresent(this::ended));
+    return end(SUCCEED, Tuple.of(id, digest), log);
   }
 
   /**
@@ -177,17 +186,23 @@ public final class BuildTransitions {
         .execute(Tuple.of(id))
         .map(
             rows -> {
-              rows.forEach(r -> ended(BuildRows.map(r)));
+              rows.forEach(this::ended);
               return null;
             });
   }
 
-  /** How long an ended build took, from its request to its end (queue and ref included). */
-  private void ended(Build b) {
+  /**
+   * How long an ended build took, from its request to its end (queue and ref included), by outcome
+   * and builder; {@code row} is the build's with {@link #BUILDER}.
+   */
+  private void ended(Row row) {
+    Build b = BuildRows.map(row);
     if (durations != null && b.finishedAt() != null && b.createdAt() != null) {
       durations.record(
           b.status().name().toLowerCase(java.util.Locale.ROOT),
-          Duration.between(b.createdAt(), b.finishedAt()));
+          Duration.between(b.createdAt(), b.finishedAt()),
+          "builder",
+          row.getString("builder"));
     }
   }
 
@@ -213,25 +228,35 @@ public final class BuildTransitions {
   }
 
   private Future<Optional<Build>> change(String sql, Tuple params, BuildLog log) {
-    return db.pool().withTransaction(tx -> changeIn(tx, sql, params, log));
+    return db.pool()
+        .withTransaction(tx -> changeIn(tx, sql, params, log))
+        .map(row -> row.map(BuildRows::map));
   }
 
-  private Future<Optional<Build>> changeIn(
-      SqlConnection tx, String sql, Tuple params, BuildLog log) {
+  /** A change that ends the build: timed once it is committed. */
+  private Future<Optional<Build>> end(String sql, Tuple params, BuildLog log) {
+    return db.pool()
+        .withTransaction(tx -> changeIn(tx, sql, params, log))
+        .onSuccess(row -> row.ifPresent(this::ended))
+        .map(row -> row.map(BuildRows::map));
+  }
+
+  private Future<Optional<Row>> changeIn(SqlConnection tx, String sql, Tuple params, BuildLog log) {
     return tx.preparedQuery(sql)
         .execute(params)
         .compose(
             rows -> {
               if (rows.size() == 0) {
-                return Future.succeededFuture(Optional.<Build>empty());
+                return Future.succeededFuture(Optional.<Row>empty());
               }
-              Build build = BuildRows.map(rows.iterator().next());
+              Row row = rows.iterator().next();
+              Build build = BuildRows.map(row);
               return saveLog(tx, build, log)
                   .compose(
                       v ->
                           Outbox.append(
                               tx, BuildMessages.status(build, BuildMessages.BUILD_SERVICE)))
-                  .map(v -> Optional.of(build));
+                  .map(v -> Optional.of(row));
             });
   }
 

@@ -21,9 +21,17 @@ public final class OutcomeTimers {
   }
 
   public void record(String outcome, Duration took) {
+    record(outcome, took, new String[0]);
+  }
+
+  /**
+   * @param tags more labels, as name and value pairs, e.g. {@code "builder", "buildkit"}
+   */
+  public void record(String outcome, Duration took, String... tags) {
     Timer.builder(metric)
         .description(description)
         .tag("outcome", outcome)
+        .tags(tags)
         .publishPercentileHistogram()
         .minimumExpectedValue(Duration.ofMillis(100))
         .maximumExpectedValue(Duration.ofHours(1))
