@@ -111,6 +111,15 @@ public final class BuildsCommand {
     boolean force;
 
     @Option(
+        names = "--build-arg",
+        paramLabel = "NAME=VALUE",
+        description = "A build argument for this build only, over the image repo's; repeatable")
+    java.util.Map<String, String> buildArgs;
+
+    @Option(names = "--no-cache", description = "Build this once without the layer cache")
+    boolean noCache;
+
+    @Option(
         names = "--wait",
         paramLabel = "DURATION",
         converter = DurationConverter.class,
@@ -125,6 +134,12 @@ public final class BuildsCommand {
       ObjectNode body = ApiClient.JSON.createObjectNode().put("git_ref", ref);
       if (force) {
         body.put("force", true);
+      }
+      if (buildArgs != null) {
+        buildArgs.forEach(body.putObject("build_args")::put);
+      }
+      if (noCache) {
+        body.put("no_cache", true);
       }
       if (wait == null) {
         printer.one(KIND, api().send("POST", builds(app), body, Duration.ofSeconds(30)), COLUMNS);

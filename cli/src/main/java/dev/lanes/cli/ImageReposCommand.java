@@ -110,6 +110,12 @@ public final class ImageReposCommand {
     String builder;
 
     @Option(
+        names = "--build-arg",
+        paramLabel = "NAME=VALUE",
+        description = "A build argument of every build; repeatable; replaces the repo's")
+    java.util.Map<String, String> buildArgs;
+
+    @Option(
         names = {"-f", "--file"},
         paramLabel = "FILE",
         description = "YAML or JSON, e.g. what -o yaml printed; - reads stdin")
@@ -123,6 +129,9 @@ public final class ImageReposCommand {
       Bodies.put(body, "dockerfile", dockerfile);
       Bodies.put(body, "no_cache", noCache);
       Bodies.put(body, "builder", builder);
+      if (buildArgs != null) {
+        buildArgs.forEach(body.putObject("build_args")::put);
+      }
       return body;
     }
   }

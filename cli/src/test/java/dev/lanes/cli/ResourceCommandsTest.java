@@ -94,8 +94,22 @@ class ResourceCommandsTest {
     assertThat(updated.path("no_cache").asBoolean()).isFalse();
     JsonNode buildkit =
         ApiClient.JSON.readTree(
-            ok("image-repos", "update", "copy", "--builder", "buildkit", "-o", "json").out());
+            ok(
+                    "image-repos",
+                    "update",
+                    "copy",
+                    "--builder",
+                    "buildkit",
+                    "--build-arg",
+                    "BASE=alpine",
+                    "--build-arg",
+                    "V=1",
+                    "-o",
+                    "json")
+                .out());
     assertThat(buildkit.path("builder").asText()).isEqualTo("buildkit");
+    assertThat(buildkit.path("build_args").path("BASE").asText()).isEqualTo("alpine");
+    assertThat(buildkit.path("build_args").path("V").asText()).isEqualTo("1");
     assertThat(ok("image-repos", "delete", "copy").out()).isEqualTo("image-repo/copy deleted\n");
     assertThat(platform.lanes("image-repos", "get", "copy").exit()).isEqualTo(ExitCodes.NOT_FOUND);
   }

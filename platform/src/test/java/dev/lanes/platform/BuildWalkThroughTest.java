@@ -173,12 +173,22 @@ class BuildWalkThroughTest {
                           .put("registry", "registry.local/team/api")
                           .put("git_repo", "file://" + repo)
                           .put("builder", "buildkit")
+                          .put("build_args", new JsonObject().put("BASE", "alpine").put("V", "1"))
                           .encode())
                   .body());
       assertThat(created.getJsonObject("data").getString("builder")).isEqualTo("buildkit");
       call(api, "POST", "/api/v1/apps", "{\"name\":\"api\",\"image_repo\":\"api\",\"port\":80}");
 
-      JsonObject build = buildAndWait(api, "api");
+      // the build's own arguments go over the repo's, for this build only
+      JsonObject build =
+          new JsonObject(
+                  call(
+                          api,
+                          "POST",
+                          "/api/v1/apps/api/builds?wait=60s",
+                          "{\"git_ref\":\"main\",\"build_args\":{\"V\":\"2\"}}")
+                      .body())
+              .getJsonObject("data");
 
       assertThat(build.getString("status")).isEqualTo("succeeded");
       assertThat(build.getString("digest")).matches("sha256:[0-9a-f]{64}");
@@ -201,6 +211,7 @@ class BuildWalkThroughTest {
       Container c = job.getSpec().getTemplate().getSpec().getContainers().get(0);
       assertThat(c.getName()).isEqualTo("buildkit");
       assertThat(c.getImage()).startsWith("moby/buildkit:").endsWith("-rootless");
+      assertThat(c.getArgs()).contains("--opt=build-arg:BASE=alpine", "--opt=build-arg:V=2");
 
       // a failing step fails the build with BuildKit's words and the same reason as Kaniko's
       commit(repo, "FROM alpine\nRUN false\n");

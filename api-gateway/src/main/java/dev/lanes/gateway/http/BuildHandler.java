@@ -3,12 +3,14 @@ package dev.lanes.gateway.http;
 import dev.lanes.common.audit.Actor;
 import dev.lanes.common.audit.AuditAction;
 import dev.lanes.common.builds.BuildIntake;
+import dev.lanes.common.builds.BuildOverrides;
 import dev.lanes.common.builds.BuildQueries;
 import dev.lanes.common.config.ConfigParsers;
 import dev.lanes.common.domain.Build;
 import dev.lanes.common.domain.Scope;
 import dev.lanes.common.error.ClientError;
 import dev.lanes.common.error.ErrorCode;
+import dev.lanes.common.validation.BuildArgs;
 import dev.lanes.common.validation.JsonBody;
 import dev.lanes.common.validation.Validation;
 import dev.lanes.gateway.audit.Actors;
@@ -63,13 +65,19 @@ final class BuildHandler {
   }
 
   /** The body of a build request. */
-  private record BuildRequest(String gitRef, boolean force) {}
+  private record BuildRequest(String gitRef, boolean force, BuildOverrides overrides) {
+
+    /** A request that changes its repo's settings is a new build even of a commit built before. */
+    boolean mayReuse() {
+      return !force && !overrides.any();
+    }
+  }
 
   private Future<Reply> create(RoutingContext ctx) {
     String app = Requests.param(ctx, "app");
     Duration wait = waitParam(ctx);
     BuildRequest request = read(ctx);
-    if (!request.force() && FULL_SHA.matcher(request.gitRef()).matches()) {
+    if (request.mayReuse() && FULL_SHA.matcher(request.gitRef()).matches()) {
       return builds
           .builtFor(app, request.gitRef())
           .compose(
@@ -83,7 +91,7 @@ final class BuildHandler {
 
   private Future<Reply> start(Actor actor, String app, BuildRequest request, Duration wait) {
     return intake
-        .request(actor, app, request.gitRef(), request.force())
+        .request(actor, app, request.gitRef(), request.force(), request.overrides())
         .compose(
             build ->
                 wait == null
@@ -103,7 +111,7 @@ final class BuildHandler {
   private static BuildRequest read(RoutingContext ctx) {
     Buffer raw = ctx.body().buffer();
     if ((raw == null || raw.length() == 0) && ctx.request().getHeader("Content-Type") == null) {
-      return new BuildRequest(Build.DEFAULT_REF, false);
+      return new BuildRequest(Build.DEFAULT_REF, false, BuildOverrides.NONE);
     }
     JsonBody body = Requests.jsonBody(ctx, new Validation());
     Validation v = body.validation();
@@ -115,9 +123,12 @@ final class BuildHandler {
           "must be a branch, tag or commit: 1..255 of A-Z a-z 0-9 . _ / -");
     }
     Boolean force = body.bool("force");
+    BuildOverrides overrides =
+        new BuildOverrides(BuildArgs.read(body, "build_args"), body.bool("no_cache"));
     body.rejectUnknownFields();
     v.throwIfInvalid();
-    return new BuildRequest(ref == null ? Build.DEFAULT_REF : ref, Boolean.TRUE.equals(force));
+    return new BuildRequest(
+        ref == null ? Build.DEFAULT_REF : ref, Boolean.TRUE.equals(force), overrides);
   }
 
   /** {@code ?wait=60s}: how long to hold the answer for a terminal status; at most 5 minutes. */

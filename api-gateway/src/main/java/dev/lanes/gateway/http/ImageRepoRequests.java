@@ -6,10 +6,12 @@ import dev.lanes.common.domain.ImageRepo;
 import dev.lanes.common.error.ClientError;
 import dev.lanes.common.error.ErrorCode;
 import dev.lanes.common.net.GitNetworks;
+import dev.lanes.common.validation.BuildArgs;
 import dev.lanes.common.validation.JsonBody;
 import dev.lanes.common.validation.Rules;
 import dev.lanes.common.validation.Validation;
 import java.net.URI;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 
@@ -44,6 +46,7 @@ final class ImageRepoRequests {
             ImageRepo.DEFAULT_DOCKERFILE,
             false,
             defaultBuilder,
+            Map.of(),
             null,
             null,
             null);
@@ -88,6 +91,9 @@ final class ImageRepoRequests {
     }
     Boolean noCache = body.bool("no_cache");
     Builder builder = builder(body);
+    // replaced whole: a repo's arguments are few and read together
+    Map<String, String> buildArgs =
+        body.isNull("build_args") ? Map.of() : BuildArgs.read(body, "build_args");
     UnaryOperator<GitCredentials> credentials = GitCredentialsRequests.read(body);
     return current ->
         new ImageRepo(
@@ -98,6 +104,7 @@ final class ImageRepoRequests {
             dockerfile != null ? dockerfile : current.dockerfile(),
             noCache != null ? noCache : current.noCache(),
             builder != null ? builder : current.builder(),
+            buildArgs != null ? buildArgs : current.buildArgs(),
             credentials.apply(current.gitCredentials()),
             current.createdAt(),
             current.updatedAt());

@@ -1,5 +1,6 @@
 package dev.lanes.gateway.store;
 
+import dev.lanes.common.apps.AppQueries;
 import dev.lanes.common.audit.Actor;
 import dev.lanes.common.audit.AuditAction;
 import dev.lanes.common.audit.AuditEntry;
@@ -37,11 +38,11 @@ public final class ImageRepoStore {
 
   private static final String COLUMNS =
       "name, registry, git_repo, context_dir, dockerfile, no_cache, git_credentials_type,"
-          + " git_username, builder, created_at, updated_at";
+          + " git_username, builder, build_args, created_at, updated_at";
   private static final String INSERT =
       "insert into image_repos (name, registry, git_repo, context_dir, dockerfile, no_cache,"
-          + " git_credentials, git_credentials_type, git_username, builder) values ($1, $2, $3,"
-          + " $4, $5, $6, $7, $8, $9, $10) returning "
+          + " git_credentials, git_credentials_type, git_username, builder, build_args) values ($1,"
+          + " $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) returning "
           + COLUMNS;
   private static final String SELECT = "select " + COLUMNS + " from image_repos where name = $1";
   private static final String SELECT_FOR_UPDATE =
@@ -51,7 +52,7 @@ public final class ImageRepoStore {
   private static final String UPDATE =
       "update image_repos set registry = $2, git_repo = $3, context_dir = $4, dockerfile = $5,"
           + " no_cache = $6, git_credentials = $7, git_credentials_type = $8, git_username = $9,"
-          + " builder = $10, updated_at = now() where name = $1 returning "
+          + " builder = $10, build_args = $11, updated_at = now() where name = $1 returning "
           + COLUMNS;
   private static final String USERS =
       "select name from apps where image_repo = $1 order by name limit 6";
@@ -98,6 +99,12 @@ public final class ImageRepoStore {
     addIf(fields, "dockerfile", before == null || !before.dockerfile().equals(after.dockerfile()));
     addIf(fields, "no_cache", before == null || before.noCache() != after.noCache());
     addIf(fields, "builder", before == null || before.builder() != after.builder());
+    addIf(
+        fields,
+        "build_args",
+        before == null
+            ? !after.buildArgs().isEmpty()
+            : !before.buildArgs().equals(after.buildArgs()));
     // the name only: neither the user name nor anything of the password
     addIf(
         fields,
@@ -175,7 +182,8 @@ public final class ImageRepoStore {
         .addBuffer(creds == null ? null : Buffer.buffer(SealedGitCredentials.seal(secrets, creds)))
         .addString(creds == null ? null : creds.type())
         .addString(creds == null ? null : creds.username())
-        .addString(repo.builder().value());
+        .addString(repo.builder().value())
+        .addValue(new JsonObject(new java.util.TreeMap<String, Object>(repo.buildArgs())));
   }
 
   /**
@@ -267,6 +275,7 @@ public final class ImageRepoStore {
         masked.dockerfile(),
         masked.noCache(),
         masked.builder(),
+        masked.buildArgs(),
         SealedGitCredentials.open(secrets, sealed == null ? null : sealed.getBytes()),
         masked.createdAt(),
         masked.updatedAt());
@@ -295,6 +304,7 @@ public final class ImageRepoStore {
         r.getString("dockerfile"),
         r.getBoolean("no_cache"),
         Builder.ofStored(r.getString("builder")),
+        AppQueries.stringMap(r.getJsonObject("build_args")),
         masked(r),
         Rows.instant(r, "created_at"),
         Rows.instant(r, "updated_at"));

@@ -76,6 +76,55 @@ public class ImageRepoBuilderApiTest {
   }
 
   @Test
+  void buildArgsAreShownReplacedWholeOnUpdateAndClearedByNull() {
+    Response created =
+        gateway.post(
+            "/api/v1/image-repos",
+            repo("web").put("build_args", new JsonObject().put("VERSION", "1").put("BASE", "a")));
+    assertThat(created.status()).isEqualTo(201);
+    assertThat(created.data().getJsonObject("build_args"))
+        .isEqualTo(new JsonObject().put("BASE", "a").put("VERSION", "1"));
+    assertThat(gateway.post("/api/v1/image-repos", repo("api")).data().getJsonObject("build_args"))
+        .isEqualTo(new JsonObject());
+
+    Response replaced =
+        gateway.put(
+            "/api/v1/image-repos/web",
+            new JsonObject().put("build_args", new JsonObject().put("BASE", "b")));
+    assertThat(replaced.data().getJsonObject("build_args"))
+        .isEqualTo(new JsonObject().put("BASE", "b"));
+    Response cleared =
+        gateway.put("/api/v1/image-repos/web", new JsonObject().put("build_args", (Object) null));
+    assertThat(cleared.data().getJsonObject("build_args")).isEqualTo(new JsonObject());
+  }
+
+  @Test
+  void buildArgNamesAndValuesAreChecked() {
+    Response bad =
+        gateway.post(
+            "/api/v1/image-repos",
+            repo("web")
+                .put(
+                    "build_args",
+                    new JsonObject()
+                        .put("1BAD", "x")
+                        .put("OK", "y")
+                        .put("LONG", "v".repeat(4097))
+                        .put("NUM", 3)));
+
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(fields(bad))
+        .containsExactlyInAnyOrder("build_args.1BAD", "build_args.LONG", "build_args.NUM");
+    JsonObject many = new JsonObject();
+    for (int i = 0; i < 65; i++) {
+      many.put("A" + i, "v");
+    }
+    assertThat(fields(gateway.post("/api/v1/image-repos", repo("web").put("build_args", many))))
+        .containsExactly("build_args");
+    assertThat(gateway.count("image_repos")).isZero();
+  }
+
+  @Test
   void defaultBuilderConfiguresTheBuilderOfNewRepos() {
     try (TestGateway buildkitFirst = TestGateway.start(Map.of("DEFAULT_BUILDER", "buildkit"))) {
       Response created = buildkitFirst.post("/api/v1/image-repos", repo("api"));

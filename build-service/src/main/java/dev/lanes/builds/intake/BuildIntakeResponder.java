@@ -2,6 +2,7 @@ package dev.lanes.builds.intake;
 
 import dev.lanes.common.audit.Actor;
 import dev.lanes.common.builds.BuildIntake;
+import dev.lanes.common.builds.BuildOverrides;
 import dev.lanes.common.json.Json;
 import dev.lanes.common.messaging.Channels;
 import dev.lanes.common.messaging.MalformedMessage;
@@ -39,7 +40,8 @@ public final class BuildIntakeResponder {
                             Actor.from(body.getJsonObject("actor")),
                             MalformedMessage.text(body, "app"),
                             MalformedMessage.text(body, "git_ref"),
-                            Boolean.TRUE.equals(body.getBoolean("force")))
+                            Boolean.TRUE.equals(body.getBoolean("force")),
+                            BuildOverrides.fromJson(body.getJsonObject("overrides")))
                         .map(Json::toJson),
             BuildIntake.CANCEL,
                 body ->

@@ -8,6 +8,7 @@ import dev.lanes.common.audit.AuditEntry;
 import dev.lanes.common.audit.AuditLog;
 import dev.lanes.common.builds.BuildIntake;
 import dev.lanes.common.builds.BuildMessages;
+import dev.lanes.common.builds.BuildOverrides;
 import dev.lanes.common.builds.BuildQueries;
 import dev.lanes.common.builds.BuildRows;
 import dev.lanes.common.builds.BuildSource;
@@ -18,9 +19,11 @@ import dev.lanes.common.error.ClientError;
 import dev.lanes.common.error.ErrorCode;
 import dev.lanes.common.outbox.Outbox;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -54,20 +57,32 @@ public final class BuildIntakeStore implements BuildIntake {
    * @throws ClientError {@code app_not_found}, {@code app_has_no_image_repo}
    */
   @Override
-  public Future<Build> request(Actor actor, String app, String gitRef, boolean force) {
-    return db.pool().withTransaction(tx -> insertPending(tx, actor, app, gitRef, force));
+  public Future<Build> request(
+      Actor actor, String app, String gitRef, boolean force, BuildOverrides overrides) {
+    return db.pool().withTransaction(tx -> insertPending(tx, actor, app, gitRef, force, overrides));
   }
 
+  /**
+   * The build's source is the repo's with the request's overrides, recorded with the build, so a
+   * restart builds the same; a request with overrides counts as forced: an earlier image of the
+   * commit was built without them.
+   */
   private Future<Build> insertPending(
-      SqlConnection tx, Actor actor, String app, String gitRef, boolean force) {
+      SqlConnection tx,
+      Actor actor,
+      String app,
+      String gitRef,
+      boolean force,
+      BuildOverrides overrides) {
+    boolean forced = force || overrides.any();
     return AppQueries.imageSourceForShare(tx, app)
         .map(found -> sourceOf(app, found))
         .compose(
             source ->
                 tx.preparedQuery(INSERT)
                     .execute(
-                        Tuple.of(UUID.randomUUID(), app, source.repo(), gitRef, force)
-                            .addValue(source.source().toJson()))
+                        Tuple.of(UUID.randomUUID(), app, source.repo(), gitRef, forced)
+                            .addValue(source.source().with(overrides).toJson()))
                     .map(rows -> BuildRows.map(rows.iterator().next())))
         .compose(build -> Outbox.append(tx, BuildMessages.requested(build)).map(build))
         .compose(
@@ -84,7 +99,12 @@ public final class BuildIntakeStore implements BuildIntake {
                         new JsonObject()
                             .put("app", app)
                             .put("git_ref", gitRef)
-                            .put("force", force)),
+                            .put("force", force)
+                            // names only: the values are visible, but the audit log lists what
+                            .put(
+                                "build_args",
+                                new JsonArray(List.copyOf(overrides.buildArgs().keySet())))
+                            .put("no_cache", overrides.noCache())),
                     build));
   }
 
@@ -101,7 +121,13 @@ public final class BuildIntakeStore implements BuildIntake {
     return new AppSource(
         r.imageRepo(),
         new BuildSource(
-            r.gitRepo(), r.registry(), r.contextDir(), r.dockerfile(), r.noCache(), r.builder()));
+            r.gitRepo(),
+            r.registry(),
+            r.contextDir(),
+            r.dockerfile(),
+            r.noCache(),
+            r.builder(),
+            r.buildArgs()));
   }
 
   /**

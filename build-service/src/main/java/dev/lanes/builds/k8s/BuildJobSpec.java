@@ -80,6 +80,7 @@ public final class BuildJobSpec {
     args.add("--dockerfile=" + source.dockerfile());
     args.add("--destination=" + build.image());
     args.add("--digest-file=" + DIGEST_FILE);
+    source.buildArgs().forEach((name, value) -> args.add("--build-arg=" + name + "=" + value));
     String cacheRepo = frame.cacheRepo(source.noCache());
     if (cacheRepo != null) {
       args.add("--cache=true");

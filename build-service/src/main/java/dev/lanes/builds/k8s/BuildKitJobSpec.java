@@ -135,6 +135,7 @@ public final class BuildKitJobSpec {
     args.add("--frontend=dockerfile.v0");
     args.add("--opt=context=" + context);
     args.add("--opt=filename=" + source.dockerfile());
+    source.buildArgs().forEach((name, value) -> args.add("--opt=build-arg:" + name + "=" + value));
     args.add(
         "--output=type=image,name="
             + build.image()

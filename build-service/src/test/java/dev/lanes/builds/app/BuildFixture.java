@@ -3,6 +3,7 @@ package dev.lanes.builds.app;
 import dev.lanes.builds.intake.BuildIntakeStore;
 import dev.lanes.builds.pipeline.BuildDispatcher;
 import dev.lanes.common.audit.Actor;
+import dev.lanes.common.builds.BuildOverrides;
 import dev.lanes.common.builds.BuildQueries;
 import dev.lanes.common.config.ConfigReader;
 import dev.lanes.common.db.Database;
@@ -180,7 +181,7 @@ final class BuildFixture implements AutoCloseable {
   }
 
   Build request(String app, String ref, boolean force) {
-    return await(intake.request(actor(), app, ref, force));
+    return await(intake.request(actor(), app, ref, force, BuildOverrides.NONE));
   }
 
   Build get(Build b) {

@@ -249,10 +249,16 @@ class BuildServiceTest {
     f.app("web", "web");
     dev.lanes.common.audit.Actor once = BuildFixture.actor();
 
-    Build first = await(f.intake.request(once, "web", "main", true));
+    Build first =
+        await(
+            f.intake.request(
+                once, "web", "main", true, dev.lanes.common.builds.BuildOverrides.NONE));
     Throwable again =
         org.assertj.core.api.Assertions.catchThrowable(
-            () -> await(f.intake.request(once, "web", "main", true)));
+            () ->
+                await(
+                    f.intake.request(
+                        once, "web", "main", true, dev.lanes.common.builds.BuildOverrides.NONE)));
 
     assertThat(again)
         .isInstanceOfSatisfying(

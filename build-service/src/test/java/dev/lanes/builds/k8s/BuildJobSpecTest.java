@@ -6,6 +6,7 @@ import static dev.lanes.builds.k8s.JobSpecFixtures.build;
 import static dev.lanes.builds.k8s.JobSpecFixtures.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lanes.common.builds.BuildOverrides;
 import dev.lanes.common.builds.BuildSource;
 import dev.lanes.common.domain.Builder;
 import io.fabric8.kubernetes.api.model.Container;
@@ -24,7 +25,8 @@ class BuildJobSpecTest {
         contextDir,
         "docker/Dockerfile",
         noCache,
-        Builder.KANIKO);
+        Builder.KANIKO,
+        Map.of());
   }
 
   private static Container container(Job job) {
@@ -150,9 +152,23 @@ class BuildJobSpecTest {
   }
 
   @Test
+  void buildArgumentsBecomeBuildArgFlagsInNameOrder() {
+    BuildSource withArgs =
+        source(".", false).with(new BuildOverrides(Map.of("VERSION", "2", "BASE", "alpine"), null));
+
+    assertThat(
+            container(
+                    new BuildJobSpec(config(Map.of()))
+                        .desired(build(), withArgs, "refs/heads/main"))
+                .getArgs())
+        .containsSubsequence("--build-arg=BASE=alpine", "--build-arg=VERSION=2");
+  }
+
+  @Test
   void aLocalRepositoryKeepsItsFileUrlForTheSandbox() {
     BuildSource local =
-        new BuildSource("file:///srv/git/web", "r/web", ".", "Dockerfile", false, Builder.KANIKO);
+        new BuildSource(
+            "file:///srv/git/web", "r/web", ".", "Dockerfile", false, Builder.KANIKO, Map.of());
     assertThat(
             container(new BuildJobSpec(config(Map.of())).desired(build(), local, "refs/heads/main"))
                 .getArgs()

@@ -6,6 +6,7 @@ import static dev.lanes.builds.k8s.JobSpecFixtures.build;
 import static dev.lanes.builds.k8s.JobSpecFixtures.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lanes.common.builds.BuildOverrides;
 import dev.lanes.common.builds.BuildSource;
 import dev.lanes.common.domain.Builder;
 import io.fabric8.kubernetes.api.model.Container;
@@ -27,7 +28,8 @@ class BuildKitJobSpecTest {
         contextDir,
         "docker/Dockerfile",
         noCache,
-        Builder.BUILDKIT);
+        Builder.BUILDKIT,
+        Map.of("BASE", "alpine"));
   }
 
   private static Job job(Map<String, String> env, BuildSource source, String gitSecret) {
@@ -114,8 +116,20 @@ class BuildKitJobSpecTest {
             "--frontend=dockerfile.v0",
             "--opt=context=https://github.com/team/web.git#" + SHA,
             "--opt=filename=docker/Dockerfile",
+            "--opt=build-arg:BASE=alpine",
             "--output=type=image,name=" + IMAGE + ",push=true",
             "--metadata-file=/tmp/buildctl-metadata.json");
+  }
+
+  @Test
+  void aBuildsArgumentsOverrideTheReposAsBuildArgOptions() {
+    BuildSource source =
+        source("team/web", ".", false)
+            .with(new BuildOverrides(Map.of("BASE", "debian", "VERSION", "2"), null));
+
+    assertThat(container(job(source)).getArgs())
+        .containsSubsequence("--opt=build-arg:BASE=debian", "--opt=build-arg:VERSION=2")
+        .doesNotContain("--opt=build-arg:BASE=alpine");
   }
 
   @Test

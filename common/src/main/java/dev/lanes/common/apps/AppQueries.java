@@ -5,10 +5,13 @@ import dev.lanes.common.domain.App;
 import dev.lanes.common.domain.Builder;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * The read-only queries the gateway publishes on its tables {@code apps} and {@code image_repos}
@@ -20,7 +23,7 @@ public final class AppQueries {
 
   private static final String IMAGE_SOURCE =
       "select a.name, r.name as repo, r.registry, r.git_repo, r.context_dir, r.dockerfile,"
-          + " r.no_cache, r.builder from apps a left join image_repos r on r.name = a.image_repo where"
+          + " r.no_cache, r.builder, r.build_args from apps a left join image_repos r on r.name = a.image_repo where"
           + " a.name = $1 for share of a";
   private static final String RELEASE_DEFAULTS =
       "select name, image_repo, replicas, port from apps where name = $1 for share";
@@ -41,7 +44,8 @@ public final class AppQueries {
       String contextDir,
       String dockerfile,
       boolean noCache,
-      Builder builder) {}
+      Builder builder,
+      Map<String, String> buildArgs) {}
 
   /** What a new release of an app starts from. {@code port} 0: a worker without a Service. */
   public record ReleaseDefaults(String name, String imageRepo, int replicas, int port) {}
@@ -71,8 +75,18 @@ public final class AppQueries {
                       r.getString("context_dir"),
                       r.getString("dockerfile"),
                       Boolean.TRUE.equals(r.getBoolean("no_cache")),
-                      Builder.ofStored(r.getString("builder"))));
+                      Builder.ofStored(r.getString("builder")),
+                      stringMap(r.getJsonObject("build_args"))));
             });
+  }
+
+  /** A jsonb object of strings, e.g. an image repo's {@code build_args}; empty when null. */
+  public static Map<String, String> stringMap(JsonObject json) {
+    Map<String, String> out = new TreeMap<>();
+    if (json != null) {
+      json.forEach(e -> out.put(e.getKey(), String.valueOf(e.getValue())));
+    }
+    return out;
   }
 
   /** The app's release defaults, held for share. */

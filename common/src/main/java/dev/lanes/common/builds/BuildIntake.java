@@ -22,9 +22,12 @@ public interface BuildIntake {
   /**
    * Records a pending build of {@code app}'s image repo and the command that starts it.
    *
+   * @param overrides what this build changes of the repo's settings ({@link BuildOverrides#NONE}:
+   *     nothing); a build with overrides is never answered by an earlier build of its commit
    * @throws ClientError {@code app_not_found}, {@code app_has_no_image_repo}
    */
-  Future<Build> request(Actor actor, String app, String gitRef, boolean force);
+  Future<Build> request(
+      Actor actor, String app, String gitRef, boolean force, BuildOverrides overrides);
 
   /**
    * Cancels a build that has not finished: it is {@code cancelled} at once, and build-service

@@ -3,6 +3,8 @@ package dev.lanes.common.builds;
 import dev.lanes.common.domain.Builder;
 import dev.lanes.common.domain.ImageRepo;
 import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * What a build builds: the image repo as it was when the build was requested, so that a change to
@@ -14,7 +16,8 @@ public record BuildSource(
     String contextDir,
     String dockerfile,
     boolean noCache,
-    Builder builder) {
+    Builder builder,
+    Map<String, String> buildArgs) {
 
   public static BuildSource of(ImageRepo repo) {
     return new BuildSource(
@@ -23,7 +26,8 @@ public record BuildSource(
         repo.contextDir(),
         repo.dockerfile(),
         repo.noCache(),
-        repo.builder());
+        repo.builder(),
+        repo.buildArgs());
   }
 
   public JsonObject toJson() {
@@ -33,7 +37,27 @@ public record BuildSource(
         .put("context_dir", contextDir)
         .put("dockerfile", dockerfile)
         .put("no_cache", noCache)
-        .put("builder", builder.value());
+        .put("builder", builder.value())
+        .put("build_args", new JsonObject(new TreeMap<String, Object>(buildArgs)));
+  }
+
+  /**
+   * The source a build request asks for: the repo's, with the request's build arguments over the
+   * repo's and its {@code no_cache} when it gives one.
+   */
+  public BuildSource with(BuildOverrides overrides) {
+    Map<String, String> args = new TreeMap<>(buildArgs);
+    args.putAll(overrides.buildArgs());
+    boolean cache = overrides.noCache() == null ? noCache : overrides.noCache();
+    return new BuildSource(gitRepo, registry, contextDir, dockerfile, cache, builder, args);
+  }
+
+  private static Map<String, String> args(JsonObject json) {
+    Map<String, String> args = new TreeMap<>();
+    if (json != null) {
+      json.forEach(e -> args.put(e.getKey(), String.valueOf(e.getValue())));
+    }
+    return args;
   }
 
   public static BuildSource fromJson(JsonObject json) {
@@ -43,6 +67,7 @@ public record BuildSource(
         json.getString("context_dir", ImageRepo.DEFAULT_CONTEXT_DIR),
         json.getString("dockerfile", ImageRepo.DEFAULT_DOCKERFILE),
         json.getBoolean("no_cache", false),
-        Builder.ofStored(json.getString("builder")));
+        Builder.ofStored(json.getString("builder")),
+        args(json.getJsonObject("build_args")));
   }
 }

@@ -19,7 +19,8 @@ public final class RemoteBuildIntake implements BuildIntake {
   }
 
   @Override
-  public Future<Build> request(Actor actor, String app, String gitRef, boolean force) {
+  public Future<Build> request(
+      Actor actor, String app, String gitRef, boolean force, BuildOverrides overrides) {
     return ask(
         REQUEST,
         app,
@@ -27,7 +28,8 @@ public final class RemoteBuildIntake implements BuildIntake {
             .put("actor", actor.toJson())
             .put("app", app)
             .put("git_ref", gitRef)
-            .put("force", force));
+            .put("force", force)
+            .put("overrides", overrides.toJson()));
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.lanes.common.domain;
 
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * Build configuration shared by several apps: where the source is, how to build it and where the
@@ -12,6 +13,7 @@ import java.time.Instant;
  * @param dockerfile relative to the context, default {@code Dockerfile}
  * @param builder what builds the images: the gateway's {@code DEFAULT_BUILDER} unless the repo
  *     names one
+ * @param buildArgs {@code --build-arg} values of every build, by name (visible: not for secrets)
  * @param gitCredentials how the repository is read when it is private, or {@code null}; the
  *     password is in clear only on the way from a request to the store, masked in answers
  */
@@ -23,6 +25,7 @@ public record ImageRepo(
     String dockerfile,
     boolean noCache,
     Builder builder,
+    Map<String, String> buildArgs,
     GitCredentials gitCredentials,
     Instant createdAt,
     Instant updatedAt) {

@@ -101,6 +101,55 @@ class BuildApiTest {
   }
 
   @Test
+  void aBuildsArgumentsAndNoCacheAreRecordedInItsSourceOverTheReposAndForceARebuild() {
+    gateway.put(
+        "/api/v1/image-repos/web",
+        new JsonObject().put("build_args", new JsonObject().put("BASE", "alpine").put("V", "1")));
+    UUID built = insert("other", "succeeded", SHA, "2026-01-01T00:00:00Z");
+
+    Response accepted =
+        gateway.post(
+            "/api/v1/apps/web/builds",
+            new JsonObject()
+                .put("git_ref", SHA)
+                .put("build_args", new JsonObject().put("V", "2"))
+                .put("no_cache", true));
+
+    assertThat(accepted.status()).isEqualTo(202);
+    assertThat(accepted.data().getString("id")).isNotEqualTo(built.toString());
+    var row =
+        gateway
+            .pool
+            .query(
+                "select source, force from builds where id = '"
+                    + accepted.data().getString("id")
+                    + "'")
+            .execute()
+            .await()
+            .iterator()
+            .next();
+    JsonObject source = row.getJsonObject("source");
+    assertThat(source.getJsonObject("build_args"))
+        .isEqualTo(new JsonObject().put("BASE", "alpine").put("V", "2"));
+    assertThat(source.getBoolean("no_cache")).isTrue();
+    assertThat(row.getBoolean("force")).isTrue();
+  }
+
+  @Test
+  void refusesBadBuildArgumentsAndNoCache() {
+    Response bad =
+        gateway.post(
+            "/api/v1/apps/web/builds",
+            new JsonObject()
+                .put("build_args", new JsonObject().put("1X", "a").put("OK", 1))
+                .put("no_cache", "yes"));
+
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(fields(bad)).containsExactlyInAnyOrder("build_args.1X", "build_args.OK", "no_cache");
+    assertThat(gateway.count("builds")).isZero();
+  }
+
+  @Test
   void anEmptyBodyBuildsMain() {
     Response accepted =
         gateway.call(HttpMethod.POST, "/api/v1/apps/web/builds", TestGateway.ADMIN_KEY, null, null);
