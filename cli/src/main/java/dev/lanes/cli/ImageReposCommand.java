@@ -110,6 +110,13 @@ public final class ImageReposCommand {
     String builder;
 
     @Option(
+        names = "--cache-repo",
+        paramLabel = "REPO",
+        description =
+            "Where builds keep their layer cache (default: the platform's KANIKO_CACHE_REPO)")
+    String cacheRepo;
+
+    @Option(
         names = "--build-arg",
         paramLabel = "NAME=VALUE",
         description = "A build argument of every build; repeatable; replaces the repo's")
@@ -129,6 +136,7 @@ public final class ImageReposCommand {
       Bodies.put(body, "dockerfile", dockerfile);
       Bodies.put(body, "no_cache", noCache);
       Bodies.put(body, "builder", builder);
+      Bodies.put(body, "cache_repo", cacheRepo);
       if (buildArgs != null) {
         buildArgs.forEach(body.putObject("build_args")::put);
       }

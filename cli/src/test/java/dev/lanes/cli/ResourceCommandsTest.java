@@ -104,12 +104,15 @@ class ResourceCommandsTest {
                     "BASE=alpine",
                     "--build-arg",
                     "V=1",
+                    "--cache-repo",
+                    "registry.local/cache/copy",
                     "-o",
                     "json")
                 .out());
     assertThat(buildkit.path("builder").asText()).isEqualTo("buildkit");
     assertThat(buildkit.path("build_args").path("BASE").asText()).isEqualTo("alpine");
     assertThat(buildkit.path("build_args").path("V").asText()).isEqualTo("1");
+    assertThat(buildkit.path("cache_repo").asText()).isEqualTo("registry.local/cache/copy");
     assertThat(ok("image-repos", "delete", "copy").out()).isEqualTo("image-repo/copy deleted\n");
     assertThat(platform.lanes("image-repos", "get", "copy").exit()).isEqualTo(ExitCodes.NOT_FOUND);
   }

@@ -49,6 +49,7 @@ final class ImageRepoRequests {
             Map.of(),
             null,
             null,
+            null,
             null);
     ImageRepo repo = readChanges(body).apply(draft);
     body.rejectUnknownFields();
@@ -94,6 +95,11 @@ final class ImageRepoRequests {
     // replaced whole: a repo's arguments are few and read together
     Map<String, String> buildArgs =
         body.isNull("build_args") ? Map.of() : BuildArgs.read(body, "build_args");
+    boolean defaultCache = body.isNull("cache_repo");
+    String cacheRepo = body.string("cache_repo");
+    if (cacheRepo != null) {
+      Rules.checkImageRepository(v, "cache_repo", cacheRepo);
+    }
     UnaryOperator<GitCredentials> credentials = GitCredentialsRequests.read(body);
     return current ->
         new ImageRepo(
@@ -105,6 +111,7 @@ final class ImageRepoRequests {
             noCache != null ? noCache : current.noCache(),
             builder != null ? builder : current.builder(),
             buildArgs != null ? buildArgs : current.buildArgs(),
+            defaultCache ? null : cacheRepo != null ? cacheRepo : current.cacheRepo(),
             credentials.apply(current.gitCredentials()),
             current.createdAt(),
             current.updatedAt());

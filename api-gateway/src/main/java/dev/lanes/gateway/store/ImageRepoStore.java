@@ -38,11 +38,11 @@ public final class ImageRepoStore {
 
   private static final String COLUMNS =
       "name, registry, git_repo, context_dir, dockerfile, no_cache, git_credentials_type,"
-          + " git_username, builder, build_args, created_at, updated_at";
+          + " git_username, builder, build_args, cache_repo, created_at, updated_at";
   private static final String INSERT =
       "insert into image_repos (name, registry, git_repo, context_dir, dockerfile, no_cache,"
-          + " git_credentials, git_credentials_type, git_username, builder, build_args) values ($1,"
-          + " $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) returning "
+          + " git_credentials, git_credentials_type, git_username, builder, build_args, cache_repo)"
+          + " values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) returning "
           + COLUMNS;
   private static final String SELECT = "select " + COLUMNS + " from image_repos where name = $1";
   private static final String SELECT_FOR_UPDATE =
@@ -52,7 +52,8 @@ public final class ImageRepoStore {
   private static final String UPDATE =
       "update image_repos set registry = $2, git_repo = $3, context_dir = $4, dockerfile = $5,"
           + " no_cache = $6, git_credentials = $7, git_credentials_type = $8, git_username = $9,"
-          + " builder = $10, build_args = $11, updated_at = now() where name = $1 returning "
+          + " builder = $10, build_args = $11, cache_repo = $12, updated_at = now() where name ="
+          + " $1 returning "
           + COLUMNS;
   private static final String USERS =
       "select name from apps where image_repo = $1 order by name limit 6";
@@ -105,6 +106,12 @@ public final class ImageRepoStore {
         before == null
             ? !after.buildArgs().isEmpty()
             : !before.buildArgs().equals(after.buildArgs()));
+    addIf(
+        fields,
+        "cache_repo",
+        before == null
+            ? after.cacheRepo() != null
+            : !Objects.equals(before.cacheRepo(), after.cacheRepo()));
     // the name only: neither the user name nor anything of the password
     addIf(
         fields,
@@ -183,7 +190,8 @@ public final class ImageRepoStore {
         .addString(creds == null ? null : creds.type())
         .addString(creds == null ? null : creds.username())
         .addString(repo.builder().value())
-        .addValue(new JsonObject(new java.util.TreeMap<String, Object>(repo.buildArgs())));
+        .addValue(new JsonObject(new java.util.TreeMap<String, Object>(repo.buildArgs())))
+        .addString(repo.cacheRepo());
   }
 
   /**
@@ -276,6 +284,7 @@ public final class ImageRepoStore {
         masked.noCache(),
         masked.builder(),
         masked.buildArgs(),
+        masked.cacheRepo(),
         SealedGitCredentials.open(secrets, sealed == null ? null : sealed.getBytes()),
         masked.createdAt(),
         masked.updatedAt());
@@ -305,6 +314,7 @@ public final class ImageRepoStore {
         r.getBoolean("no_cache"),
         Builder.ofStored(r.getString("builder")),
         AppQueries.stringMap(r.getJsonObject("build_args")),
+        r.getString("cache_repo"),
         masked(r),
         Rows.instant(r, "created_at"),
         Rows.instant(r, "updated_at"));

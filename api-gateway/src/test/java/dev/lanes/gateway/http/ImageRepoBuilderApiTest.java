@@ -125,6 +125,24 @@ public class ImageRepoBuilderApiTest {
   }
 
   @Test
+  void aCacheRepoIsCheckedShownAndResetToTheDefaultByNull() {
+    assertThat(gateway.post("/api/v1/image-repos", repo("api")).data().getValue("cache_repo"))
+        .isNull();
+    Response created =
+        gateway.post(
+            "/api/v1/image-repos", repo("web").put("cache_repo", "harbor.local:30002/cache/web"));
+    assertThat(created.data().getString("cache_repo")).isEqualTo("harbor.local:30002/cache/web");
+
+    Response bad =
+        gateway.put(
+            "/api/v1/image-repos/web", new JsonObject().put("cache_repo", "harbor.local/c:latest"));
+    assertThat(fields(bad)).containsExactly("cache_repo");
+    Response reset =
+        gateway.put("/api/v1/image-repos/web", new JsonObject().put("cache_repo", (Object) null));
+    assertThat(reset.data().getValue("cache_repo")).isNull();
+  }
+
+  @Test
   void defaultBuilderConfiguresTheBuilderOfNewRepos() {
     try (TestGateway buildkitFirst = TestGateway.start(Map.of("DEFAULT_BUILDER", "buildkit"))) {
       Response created = buildkitFirst.post("/api/v1/image-repos", repo("api"));

@@ -58,7 +58,10 @@ public record BuildServiceConfig(
               + " buildctl-daemonless.sh). Pin it by digest in production.");
   public static final ConfigKey<String> KANIKO_CACHE_REPO =
       ConfigKey.string(
-          "KANIKO_CACHE_REPO", null, "Repository for Kaniko's layer cache; unset disables it.");
+          "KANIKO_CACHE_REPO",
+          null,
+          "Repository for the layer cache of image repos without their own cache_repo; unset: they"
+              + " build without cache.");
   public static final ConfigKey<String> BUILD_HTTP_PROXY =
       ConfigKey.string(
           "BUILD_HTTP_PROXY", null, "HTTP(S)_PROXY of build pods (fetching sources and bases).");

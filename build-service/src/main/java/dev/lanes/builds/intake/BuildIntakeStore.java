@@ -127,7 +127,8 @@ public final class BuildIntakeStore implements BuildIntake {
             r.dockerfile(),
             r.noCache(),
             r.builder(),
-            r.buildArgs()));
+            r.buildArgs(),
+            r.cacheRepo()));
   }
 
   /**

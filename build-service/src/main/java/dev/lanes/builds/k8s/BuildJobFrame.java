@@ -1,6 +1,7 @@
 package dev.lanes.builds.k8s;
 
 import dev.lanes.builds.app.BuildServiceConfig;
+import dev.lanes.common.builds.BuildSource;
 import dev.lanes.common.domain.Build;
 import dev.lanes.common.k8s.LaneLabels;
 import dev.lanes.common.k8s.LaneNames;
@@ -133,9 +134,12 @@ final class BuildJobFrame {
     return config.insecureRegistries().contains(host);
   }
 
-  /** Whether builds may cache at all: a cache repository is configured and the build wants it. */
-  String cacheRepo(boolean noCache) {
-    String repo = config.cacheRepo();
-    return noCache || repo == null || repo.isBlank() ? null : repo;
+  /**
+   * Where the build keeps its layer cache: its image repo's {@code cache_repo}, else {@code
+   * KANIKO_CACHE_REPO}; {@code null} when it builds without cache ({@code no_cache}, or neither).
+   */
+  String cacheRepo(BuildSource source) {
+    String repo = source.cacheRepo() != null ? source.cacheRepo() : config.cacheRepo();
+    return source.noCache() || repo == null || repo.isBlank() ? null : repo;
   }
 }

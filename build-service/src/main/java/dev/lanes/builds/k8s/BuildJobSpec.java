@@ -81,7 +81,7 @@ public final class BuildJobSpec {
     args.add("--destination=" + build.image());
     args.add("--digest-file=" + DIGEST_FILE);
     source.buildArgs().forEach((name, value) -> args.add("--build-arg=" + name + "=" + value));
-    String cacheRepo = frame.cacheRepo(source.noCache());
+    String cacheRepo = frame.cacheRepo(source);
     if (cacheRepo != null) {
       args.add("--cache=true");
       args.add("--cache-repo=" + cacheRepo);

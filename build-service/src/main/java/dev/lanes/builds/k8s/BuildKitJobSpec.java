@@ -157,7 +157,7 @@ public final class BuildKitJobSpec {
     if (source.noCache()) {
       return List.of("--no-cache");
     }
-    String repo = frame.cacheRepo(false);
+    String repo = frame.cacheRepo(source);
     if (repo == null) {
       return List.of();
     }

@@ -26,7 +26,8 @@ class BuildJobSpecTest {
         "docker/Dockerfile",
         noCache,
         Builder.KANIKO,
-        Map.of());
+        Map.of(),
+        null);
   }
 
   private static Container container(Job job) {
@@ -152,6 +153,31 @@ class BuildJobSpecTest {
   }
 
   @Test
+  void theImageReposCacheRepoGoesOverKanikoCacheRepo() {
+    BuildSource s = source(".", false);
+    BuildSource own =
+        new BuildSource(
+            s.gitRepo(),
+            s.registry(),
+            s.contextDir(),
+            s.dockerfile(),
+            false,
+            s.builder(),
+            Map.of(),
+            "harbor.local:30002/cache/own");
+    Map<String, String> withCache = Map.of("KANIKO_CACHE_REPO", "harbor.local:30002/cache/web");
+
+    assertThat(
+            container(new BuildJobSpec(config(withCache)).desired(build(), own, "refs/heads/main"))
+                .getArgs())
+        .contains("--cache=true", "--cache-repo=harbor.local:30002/cache/own");
+    assertThat(
+            container(new BuildJobSpec(config(Map.of())).desired(build(), own, "refs/heads/main"))
+                .getArgs())
+        .contains("--cache-repo=harbor.local:30002/cache/own");
+  }
+
+  @Test
   void buildArgumentsBecomeBuildArgFlagsInNameOrder() {
     BuildSource withArgs =
         source(".", false).with(new BuildOverrides(Map.of("VERSION", "2", "BASE", "alpine"), null));
@@ -168,7 +194,14 @@ class BuildJobSpecTest {
   void aLocalRepositoryKeepsItsFileUrlForTheSandbox() {
     BuildSource local =
         new BuildSource(
-            "file:///srv/git/web", "r/web", ".", "Dockerfile", false, Builder.KANIKO, Map.of());
+            "file:///srv/git/web",
+            "r/web",
+            ".",
+            "Dockerfile",
+            false,
+            Builder.KANIKO,
+            Map.of(),
+            null);
     assertThat(
             container(new BuildJobSpec(config(Map.of())).desired(build(), local, "refs/heads/main"))
                 .getArgs()

@@ -29,7 +29,8 @@ class BuildKitJobSpecTest {
         "docker/Dockerfile",
         noCache,
         Builder.BUILDKIT,
-        Map.of("BASE", "alpine"));
+        Map.of("BASE", "alpine"),
+        null);
   }
 
   private static Job job(Map<String, String> env, BuildSource source, String gitSecret) {
@@ -167,6 +168,29 @@ class BuildKitJobSpecTest {
             "--export-cache=type=registry,ref=harbor.local:30002/cache/builds:buildkit-web,mode=max",
             "--import-cache=type=registry,ref=harbor.local:30002/cache/builds:buildkit-web")
         .doesNotContain("--no-cache");
+  }
+
+  @Test
+  void theImageReposCacheRepoGoesOverKanikoCacheRepo() {
+    BuildSource s = source("team/web", ".", false);
+    BuildSource own =
+        new BuildSource(
+            s.gitRepo(),
+            s.registry(),
+            s.contextDir(),
+            s.dockerfile(),
+            false,
+            s.builder(),
+            Map.of(),
+            "harbor.local:30002/cache/own");
+
+    assertThat(
+            container(
+                    job(Map.of("KANIKO_CACHE_REPO", "harbor.local:30002/cache/builds"), own, null))
+                .getArgs())
+        .contains(
+            "--export-cache=type=registry,ref=harbor.local:30002/cache/own:buildkit-web,mode=max",
+            "--import-cache=type=registry,ref=harbor.local:30002/cache/own:buildkit-web");
   }
 
   @Test

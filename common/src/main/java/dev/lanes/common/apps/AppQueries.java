@@ -23,7 +23,7 @@ public final class AppQueries {
 
   private static final String IMAGE_SOURCE =
       "select a.name, r.name as repo, r.registry, r.git_repo, r.context_dir, r.dockerfile,"
-          + " r.no_cache, r.builder, r.build_args from apps a left join image_repos r on r.name = a.image_repo where"
+          + " r.no_cache, r.builder, r.build_args, r.cache_repo from apps a left join image_repos r on r.name = a.image_repo where"
           + " a.name = $1 for share of a";
   private static final String RELEASE_DEFAULTS =
       "select name, image_repo, replicas, port from apps where name = $1 for share";
@@ -45,7 +45,8 @@ public final class AppQueries {
       String dockerfile,
       boolean noCache,
       Builder builder,
-      Map<String, String> buildArgs) {}
+      Map<String, String> buildArgs,
+      String cacheRepo) {}
 
   /** What a new release of an app starts from. {@code port} 0: a worker without a Service. */
   public record ReleaseDefaults(String name, String imageRepo, int replicas, int port) {}
@@ -76,7 +77,8 @@ public final class AppQueries {
                       r.getString("dockerfile"),
                       Boolean.TRUE.equals(r.getBoolean("no_cache")),
                       Builder.ofStored(r.getString("builder")),
-                      stringMap(r.getJsonObject("build_args"))));
+                      stringMap(r.getJsonObject("build_args")),
+                      r.getString("cache_repo")));
             });
   }
 

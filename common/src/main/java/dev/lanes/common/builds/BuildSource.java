@@ -17,7 +17,8 @@ public record BuildSource(
     String dockerfile,
     boolean noCache,
     Builder builder,
-    Map<String, String> buildArgs) {
+    Map<String, String> buildArgs,
+    String cacheRepo) {
 
   public static BuildSource of(ImageRepo repo) {
     return new BuildSource(
@@ -27,7 +28,8 @@ public record BuildSource(
         repo.dockerfile(),
         repo.noCache(),
         repo.builder(),
-        repo.buildArgs());
+        repo.buildArgs(),
+        repo.cacheRepo());
   }
 
   public JsonObject toJson() {
@@ -38,7 +40,8 @@ public record BuildSource(
         .put("dockerfile", dockerfile)
         .put("no_cache", noCache)
         .put("builder", builder.value())
-        .put("build_args", new JsonObject(new TreeMap<String, Object>(buildArgs)));
+        .put("build_args", new JsonObject(new TreeMap<String, Object>(buildArgs)))
+        .put("cache_repo", cacheRepo);
   }
 
   /**
@@ -49,7 +52,8 @@ public record BuildSource(
     Map<String, String> args = new TreeMap<>(buildArgs);
     args.putAll(overrides.buildArgs());
     boolean cache = overrides.noCache() == null ? noCache : overrides.noCache();
-    return new BuildSource(gitRepo, registry, contextDir, dockerfile, cache, builder, args);
+    return new BuildSource(
+        gitRepo, registry, contextDir, dockerfile, cache, builder, args, cacheRepo);
   }
 
   private static Map<String, String> args(JsonObject json) {
@@ -68,6 +72,7 @@ public record BuildSource(
         json.getString("dockerfile", ImageRepo.DEFAULT_DOCKERFILE),
         json.getBoolean("no_cache", false),
         Builder.ofStored(json.getString("builder")),
-        args(json.getJsonObject("build_args")));
+        args(json.getJsonObject("build_args")),
+        json.getString("cache_repo"));
   }
 }

@@ -14,6 +14,8 @@ import java.util.Map;
  * @param builder what builds the images: the gateway's {@code DEFAULT_BUILDER} unless the repo
  *     names one
  * @param buildArgs {@code --build-arg} values of every build, by name (visible: not for secrets)
+ * @param cacheRepo where builds keep their layer cache, or {@code null} for build-service's {@code
+ *     KANIKO_CACHE_REPO}
  * @param gitCredentials how the repository is read when it is private, or {@code null}; the
  *     password is in clear only on the way from a request to the store, masked in answers
  */
@@ -26,6 +28,7 @@ public record ImageRepo(
     boolean noCache,
     Builder builder,
     Map<String, String> buildArgs,
+    String cacheRepo,
     GitCredentials gitCredentials,
     Instant createdAt,
     Instant updatedAt) {
