@@ -5,10 +5,12 @@ import dev.lanes.common.domain.ImageRepo;
 import dev.lanes.common.error.ClientError;
 import dev.lanes.common.error.ErrorCode;
 import dev.lanes.common.net.GitNetworks;
+import dev.lanes.common.net.SshGitUrl;
 import dev.lanes.common.validation.JsonBody;
 import dev.lanes.common.validation.Rules;
 import dev.lanes.common.validation.Validation;
 import java.net.URI;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /** Reads image repo bodies: every field checked, every error collected. */
@@ -45,7 +47,7 @@ final class ImageRepoRequests {
     ImageRepo repo = readChanges(body).apply(draft);
     body.rejectUnknownFields();
     v.throwIfInvalid();
-    return repo;
+    return fitting(repo);
   }
 
   /** The change a PUT asks for; fields left out keep their values. */
@@ -59,7 +61,8 @@ final class ImageRepoRequests {
     UnaryOperator<ImageRepo> change = readChanges(body);
     body.rejectUnknownFields();
     v.throwIfInvalid();
-    return change;
+    // checked against the stored repo inside the update's transaction: either side may be kept
+    return current -> fitting(change.apply(current));
   }
 
   /** Reads and checks every writable field present; the result applies them to a repo. */
@@ -96,6 +99,12 @@ final class ImageRepoRequests {
             current.updatedAt());
   }
 
+  /** The repo as changed, refused when its credentials do not fit its git_repo (any more). */
+  private static ImageRepo fitting(ImageRepo repo) {
+    GitCredentialsRequests.checkFits(repo);
+    return repo;
+  }
+
   /** The field's string; its default when it is {@code null}; {@code null} when absent. */
   private static String orDefault(JsonBody body, String field, String defaultValue) {
     return body.isNull(field) ? defaultValue : body.string(field);
@@ -106,10 +115,11 @@ final class ImageRepoRequests {
    * build-service when it resolves it.
    */
   private void refuseALiteralAddress(String gitRepo) {
-    if (!gitRepo.contains("://")) {
+    Optional<SshGitUrl> ssh = SshGitUrl.parse(gitRepo);
+    if (!gitRepo.contains("://") && ssh.isEmpty()) {
       return; // owner/repo: github.com
     }
-    String host = URI.create(gitRepo).getHost();
+    String host = ssh.isPresent() ? ssh.get().host() : URI.create(gitRepo).getHost();
     if (host == null) {
       return; // file://, allowed only with local git
     }

@@ -36,11 +36,11 @@ public final class ImageRepoStore {
 
   private static final String COLUMNS =
       "name, registry, git_repo, context_dir, dockerfile, no_cache, git_credentials_type,"
-          + " git_username, created_at, updated_at";
+          + " git_username, git_known_hosts, created_at, updated_at";
   private static final String INSERT =
       "insert into image_repos (name, registry, git_repo, context_dir, dockerfile, no_cache,"
-          + " git_credentials, git_credentials_type, git_username) values ($1, $2, $3, $4, $5,"
-          + " $6, $7, $8, $9) returning "
+          + " git_credentials, git_credentials_type, git_username, git_known_hosts) values ($1,"
+          + " $2, $3, $4, $5, $6, $7, $8, $9, $10) returning "
           + COLUMNS;
   private static final String SELECT = "select " + COLUMNS + " from image_repos where name = $1";
   private static final String SELECT_FOR_UPDATE =
@@ -50,7 +50,7 @@ public final class ImageRepoStore {
   private static final String UPDATE =
       "update image_repos set registry = $2, git_repo = $3, context_dir = $4, dockerfile = $5,"
           + " no_cache = $6, git_credentials = $7, git_credentials_type = $8, git_username = $9,"
-          + " updated_at = now() where name = $1 returning "
+          + " git_known_hosts = $10, updated_at = now() where name = $1 returning "
           + COLUMNS;
   private static final String USERS =
       "select name from apps where image_repo = $1 order by name limit 6";
@@ -172,7 +172,8 @@ public final class ImageRepoStore {
         .addBoolean(repo.noCache())
         .addBuffer(creds == null ? null : Buffer.buffer(SealedGitCredentials.seal(secrets, creds)))
         .addString(creds == null ? null : creds.type())
-        .addString(creds == null ? null : creds.username());
+        .addString(creds == null ? null : creds.username())
+        .addString(creds == null ? null : creds.knownHosts());
   }
 
   /**
@@ -277,9 +278,12 @@ public final class ImageRepoStore {
   /** The credentials as answers show them, from the columns kept in clear beside the box. */
   private static GitCredentials masked(Row r) {
     String type = r.getString("git_credentials_type");
-    return type == null
-        ? null
-        : new GitCredentials(type, r.getString("git_username"), null).masked();
+    if (type == null) {
+      return null;
+    }
+    return GitCredentials.SSH.equals(type)
+        ? GitCredentials.ssh(null, r.getString("git_known_hosts")).masked()
+        : GitCredentials.basic(r.getString("git_username"), null).masked();
   }
 
   private static ImageRepo map(Row r) {
