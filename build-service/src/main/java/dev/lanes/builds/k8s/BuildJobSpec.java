@@ -6,6 +6,7 @@ import dev.lanes.common.builds.BuildSource;
 import dev.lanes.common.domain.Build;
 import dev.lanes.common.k8s.LaneLabels;
 import dev.lanes.common.k8s.LaneNames;
+import dev.lanes.common.net.SshGitUrl;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -16,11 +17,13 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The Kaniko Job of a build: pure, no client, no clock. The context is pinned to the resolved
- * commit, the pushed digest comes back as the container's termination message, and the Job never
- * retries (a failed build is a result, not a glitch).
+ * commit (for an SSH repository, cloned at that commit by {@link GitCloneSpec}'s init container),
+ * the pushed digest comes back as the container's termination message, and the Job never retries (a
+ * failed build is a result, not a glitch).
  */
 public final class BuildJobSpec {
 
@@ -30,9 +33,11 @@ public final class BuildJobSpec {
   static final String DOCKER_CONFIG_PATH = "/kaniko/.docker";
 
   private final BuildServiceConfig config;
+  private final GitCloneSpec clone;
 
   public BuildJobSpec(BuildServiceConfig config) {
     this.config = config;
+    this.clone = new GitCloneSpec(config.gitCloneImage());
   }
 
   /**
@@ -73,6 +78,23 @@ public final class BuildJobSpec {
   }
 
   private PodSpec podSpec(Build build, BuildSource source, String ref, String gitSecret) {
+    PodSpec kaniko = kanikoPod(build, source, ref, gitSecret);
+    Optional<SshGitUrl> ssh = GitRemote.of(source.gitRepo()).ssh();
+    if (ssh.isEmpty()) {
+      return kaniko;
+    }
+    // Kaniko's git context cannot clone over SSH: an init container clones, Kaniko builds the dir
+    String secret = gitSecret != null ? gitSecret : LaneNames.gitSecret(build.imageRepo());
+    return new PodSpecBuilder(kaniko)
+        .editFirstContainer()
+        .addToVolumeMounts(GitCloneSpec.workspaceMount())
+        .endContainer()
+        .addToInitContainers(clone.container(ssh.get(), ref, build.commit()))
+        .addAllToVolumes(clone.volumes(secret))
+        .build();
+  }
+
+  private PodSpec kanikoPod(Build build, BuildSource source, String ref, String gitSecret) {
     BuildServiceConfig.BuildResources r = config.resources();
     return new PodSpecBuilder()
         .withRestartPolicy("Never")
@@ -81,7 +103,7 @@ public final class BuildJobSpec {
         .withName(CONTAINER)
         .withImage(config.kanikoImage())
         .withArgs(args(build, source, ref))
-        .withEnv(env(gitSecret))
+        .withEnv(env(gitSecret, source))
         .withTerminationMessagePath(DIGEST_FILE)
         // on failure the digest file is empty: Kubernetes then keeps the log's last lines
         .withTerminationMessagePolicy("FallbackToLogsOnError")
@@ -113,9 +135,14 @@ public final class BuildJobSpec {
   /** The executor's arguments, in a stable order. */
   List<String> args(Build build, BuildSource source, String ref) {
     List<String> args = new ArrayList<>();
-    args.add("--context=" + GitRemote.of(source.gitRepo()).kanikoContext(ref, build.commit()));
-    if (!source.contextDir().equals(".") && !source.contextDir().equals("./")) {
-      args.add("--context-sub-path=" + source.contextDir());
+    GitRemote remote = GitRemote.of(source.gitRepo());
+    if (remote.ssh().isPresent()) {
+      args.add("--context=" + GitCloneSpec.kanikoContext(source.contextDir()));
+    } else {
+      args.add("--context=" + remote.kanikoContext(ref, build.commit()));
+      if (!source.contextDir().equals(".") && !source.contextDir().equals("./")) {
+        args.add("--context-sub-path=" + source.contextDir());
+      }
     }
     args.add("--dockerfile=" + source.dockerfile());
     args.add("--destination=" + build.image());
@@ -132,9 +159,10 @@ public final class BuildJobSpec {
     return args;
   }
 
-  private List<EnvVar> env(String gitSecret) {
+  private List<EnvVar> env(String gitSecret, BuildSource source) {
     List<EnvVar> env = proxyEnv();
-    if (gitSecret != null) {
+    // SSH credentials go to the clone only: Kaniko never sees them
+    if (gitSecret != null && GitRemote.of(source.gitRepo()).ssh().isEmpty()) {
       env.add(fromSecret("GIT_USERNAME", gitSecret, GitSecretSpec.USERNAME_KEY));
       env.add(fromSecret("GIT_PASSWORD", gitSecret, GitSecretSpec.PASSWORD_KEY));
     }
