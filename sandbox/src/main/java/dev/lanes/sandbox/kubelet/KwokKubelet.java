@@ -124,7 +124,11 @@ public final class KwokKubelet implements AutoCloseable {
     Simulation run = new Simulation(step);
     try {
       Optional<Workload.Outcome> outcome = Optional.empty();
-      if (KanikoWorkload.isKaniko(container)) {
+      // an SSH build's init container clones first; its failure is the pod's
+      Optional<Workload.Outcome> init = new GitCloneWorkload(client).runInitContainers(pod, run);
+      if (init.isPresent()) {
+        outcome = init;
+      } else if (KanikoWorkload.isKaniko(container)) {
         outcome = Optional.of(new KanikoWorkload().run(container, run));
       } else {
         appLog(container, run);
