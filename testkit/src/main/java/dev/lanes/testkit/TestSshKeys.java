@@ -10,6 +10,7 @@ import java.util.Base64;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyEncryptionContext;
 import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter;
+import org.apache.sshd.common.util.security.SecurityUtils;
 
 /** SSH keys made for a test, written as ssh-keygen and ssh-keyscan write them. */
 public final class TestSshKeys {
@@ -33,6 +34,17 @@ public final class TestSshKeys {
       KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
       g.initialize(2048);
       return g.generateKeyPair();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A fresh Ed25519 key pair: what {@code ssh-keygen} makes by default. */
+  public static KeyPair generateEd25519() {
+    try {
+      // through sshd's provider choice (BouncyCastle when it is on the class path), so that its
+      // writer and reader get the key classes they expect
+      return SecurityUtils.getKeyPairGenerator(SecurityUtils.ED25519).generateKeyPair();
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }

@@ -91,6 +91,22 @@ class PrivateSshRepositoryTest {
   }
 
   @Test
+  void ed25519KeysAndHostKeysListTheRefs() throws Exception {
+    KeyPair ed = TestSshKeys.generateEd25519();
+    KeyPair edHost = TestSshKeys.generateEd25519();
+    try (GitSshServer edServer =
+        GitSshServer.start(dir.resolve("root"), "git", ed.getPublic(), edHost)) {
+      GitCredentials creds = GitCredentials.ssh(TestSshKeys.openSsh(ed), edServer.knownHostsLine());
+
+      ResolvedRef ref =
+          resolver.resolve(GitRemote.of(edServer.url("team/private.git")), "main", creds);
+
+      assertThat(ref.commit()).isEqualTo(commit);
+      assertThat(edServer.knownHostsLine()).contains("ssh-ed25519");
+    }
+  }
+
+  @Test
   void aWrongKeyFailsSayingAuthenticationFailedWithoutSayingTheKey() {
     GitCredentials wrong = ssh(TestSshKeys.generate(), server.knownHostsLine());
 

@@ -94,4 +94,15 @@ class SshKeysTest {
     assertThatThrownBy(() -> SshKeys.knownHosts("# nothing\n\n"))
         .hasMessageContaining("no host key line");
   }
+
+  @Test
+  void readsAnEd25519KeyAndHostKeyTheDefaultsOfSshKeygenAndGithub() throws Exception {
+    KeyPair ed = TestSshKeys.generateEd25519();
+
+    assertThat(SshKeys.privateKey(TestSshKeys.openSsh(ed)).getPublic()).isNotNull();
+    List<SshKeys.KnownHost> hosts =
+        SshKeys.knownHosts(TestSshKeys.knownHostsLine("github.com", ed));
+    assertThat(TestSshKeys.publicLine(ed)).startsWith("ssh-ed25519 ");
+    assertThat(SshKeys.names(hosts, "github.com", 22)).isTrue();
+  }
 }
