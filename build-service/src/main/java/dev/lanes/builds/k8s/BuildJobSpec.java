@@ -7,6 +7,8 @@ import dev.lanes.common.domain.Build;
 import dev.lanes.common.k8s.LaneLabels;
 import dev.lanes.common.k8s.LaneNames;
 import dev.lanes.common.net.SshGitUrl;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -89,8 +91,15 @@ public final class BuildJobSpec {
         .editFirstContainer()
         .addToVolumeMounts(GitCloneSpec.workspaceMount())
         .endContainer()
-        .addToInitContainers(clone.container(ssh.get(), ref, build.commit()))
+        .addToInitContainers(cloneContainer(kaniko, ssh.get(), ref, build.commit()))
         .addAllToVolumes(clone.volumes(secret))
+        .build();
+  }
+
+  /** Kaniko's requests and limits: a quota that wants them on every container is met. */
+  private Container cloneContainer(PodSpec kaniko, SshGitUrl url, String ref, String commit) {
+    return new ContainerBuilder(clone.container(url, ref, commit))
+        .withResources(kaniko.getContainers().get(0).getResources())
         .build();
   }
 

@@ -245,6 +245,7 @@ class BuildJobSpecTest {
         .containsEntry("GIT_COMMIT", SHA)
         .containsEntry("GIT_REF", "refs/heads/main")
         .containsEntry("SOURCE_DIR", "/workspace/src");
+    assertThat(clone.getResources()).isEqualTo(container(sshJob(".")).getResources());
     assertThat(GitCloneSpec.SCRIPT)
         .contains("checkout -q --detach \"$GIT_COMMIT\"")
         .doesNotContain(SHA);
