@@ -81,7 +81,7 @@ public final class BuildJobSpec {
         .withName(CONTAINER)
         .withImage(config.kanikoImage())
         .withArgs(args(build, source, ref))
-        .withEnv(env(gitSecret))
+        .withEnv(env(source, gitSecret))
         .withTerminationMessagePath(DIGEST_FILE)
         // on failure the digest file is empty: Kubernetes then keeps the log's last lines
         .withTerminationMessagePolicy("FallbackToLogsOnError")
@@ -132,8 +132,11 @@ public final class BuildJobSpec {
     return args;
   }
 
-  private List<EnvVar> env(String gitSecret) {
+  private List<EnvVar> env(BuildSource source, String gitSecret) {
     List<EnvVar> env = proxyEnv();
+    if (GitRemote.of(source.gitRepo()).plainHttp()) {
+      env.add(new EnvVarBuilder().withName("GIT_PULL_METHOD").withValue("http").build());
+    }
     if (gitSecret != null) {
       env.add(fromSecret("GIT_USERNAME", gitSecret, GitSecretSpec.USERNAME_KEY));
       env.add(fromSecret("GIT_PASSWORD", gitSecret, GitSecretSpec.PASSWORD_KEY));

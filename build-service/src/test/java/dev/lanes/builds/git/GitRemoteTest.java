@@ -26,4 +26,14 @@ class GitRemoteTest {
         .isEqualTo("https://git.example.com/web");
     assertThat(GitRemote.of("file:///srv/git/web").local()).isTrue();
   }
+
+  @Test
+  void plainHttpStaysPlainForTheRefsAndTheClone() {
+    GitRemote r = GitRemote.of("http://127.0.0.1:8418/team/web.git");
+    assertThat(r.fetchUrl()).isEqualTo("http://127.0.0.1:8418/team/web.git");
+    assertThat(r.kanikoContext("refs/heads/main", "abc"))
+        .isEqualTo("git://127.0.0.1:8418/team/web.git#refs/heads/main#abc");
+    assertThat(r.plainHttp()).isTrue();
+    assertThat(GitRemote.of("https://git.example.com/web").plainHttp()).isFalse();
+  }
 }

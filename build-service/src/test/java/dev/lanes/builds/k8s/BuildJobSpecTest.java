@@ -205,6 +205,20 @@ class BuildJobSpecTest {
   }
 
   @Test
+  void aPlainHttpRepositoryTellsKanikoToCloneOverHttp() {
+    BuildSource plain =
+        new BuildSource("http://127.0.0.1:8418/team/web.git", "r/web", ".", "Dockerfile", false);
+    Job job = new BuildJobSpec(config(Map.of())).desired(build(), plain, "refs/heads/main");
+
+    assertThat(container(job).getEnv())
+        .filteredOn(e -> e.getName().equals("GIT_PULL_METHOD"))
+        .singleElement()
+        .satisfies(e -> assertThat(e.getValue()).isEqualTo("http"));
+    assertThat(container(job).getArgs().get(0))
+        .isEqualTo("--context=git://127.0.0.1:8418/team/web.git#refs/heads/main#" + SHA);
+  }
+
+  @Test
   void aPublicRepositoryGivesKanikoNoGitCredentials() {
     Job job =
         new BuildJobSpec(config(Map.of())).desired(build(), source(".", false), "refs/heads/main");

@@ -69,7 +69,7 @@ public final class Rules {
     }
     String expected =
         allowLocal
-            ? "must be owner/repo, or an https://, git:// or file:// URL"
+            ? "must be owner/repo, or an https://, git://, http:// or file:// URL"
             : "must be owner/repo, or an https:// or git:// URL";
     URI uri;
     try {
@@ -84,7 +84,9 @@ public final class Rules {
           field,
           "a file:// URL must name an absolute path, e.g. file:///srv/git/web.git");
     }
-    if (!scheme.equals("https") && !scheme.equals("git")) {
+    // plain http sends git credentials in clear: only for a loopback server in development
+    boolean plainHttp = scheme.equals("http") && allowLocal;
+    if (!scheme.equals("https") && !scheme.equals("git") && !plainHttp) {
       return v.check(false, field, expected);
     }
     if (uri.getRawUserInfo() != null) {
