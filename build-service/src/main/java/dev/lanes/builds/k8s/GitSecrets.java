@@ -9,6 +9,7 @@ import dev.lanes.common.k8s.LaneNames;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.vertx.core.Future;
+import java.util.List;
 
 /**
  * Kubernetes I/O for image repos' git credential Secrets in the build namespace: server-side apply
@@ -65,6 +66,25 @@ public final class GitSecrets {
                   }
                   return null;
                 }));
+  }
+
+  /** The image repos whose git Secret Lanes made and keeps in the build namespace. */
+  public Future<List<String>> managedRepos() {
+    return blocking.run(
+        () ->
+            ForbiddenRetry.call(
+                () ->
+                    client
+                        .secrets()
+                        .inNamespace(namespace)
+                        .withLabel(LaneLabels.COMPONENT, LaneLabels.GIT_CREDENTIALS_COMPONENT)
+                        .withLabel(LaneLabels.MANAGED_BY, LaneLabels.MANAGER)
+                        .list()
+                        .getItems()
+                        .stream()
+                        .map(s -> s.getMetadata().getLabels().get(LaneLabels.IMAGE_REPO))
+                        .filter(repo -> repo != null)
+                        .toList()));
   }
 
   private void requireManagedOrAbsent(String name) {

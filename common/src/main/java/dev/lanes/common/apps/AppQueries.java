@@ -7,7 +7,10 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The read-only queries the gateway publishes on its tables {@code apps} and {@code image_repos}
@@ -23,6 +26,8 @@ public final class AppQueries {
           + " a.name = $1 for share of a";
   private static final String RELEASE_DEFAULTS =
       "select name, image_repo, replicas, port from apps where name = $1 for share";
+  private static final String WITH_GIT_CREDENTIALS =
+      "select name from image_repos where git_credentials is not null and name = any($1)";
   private static final String GIT_CREDENTIALS =
       "select git_credentials from image_repos where name = $1";
   private static final String SEALED =
@@ -110,6 +115,19 @@ public final class AppQueries {
               }
               Buffer sealed = rows.iterator().next().getBuffer("git_credentials");
               return Optional.ofNullable(sealed == null ? null : sealed.getBytes());
+            });
+  }
+
+  /** Which of {@code imageRepos} exist and have git credentials. */
+  public static Future<Set<String>> withGitCredentials(SqlClient client, List<String> imageRepos) {
+    return client
+        .preparedQuery(WITH_GIT_CREDENTIALS)
+        .execute(Tuple.of(imageRepos.toArray(String[]::new)))
+        .map(
+            rows -> {
+              Set<String> names = new HashSet<>();
+              rows.forEach(r -> names.add(r.getString("name")));
+              return names;
             });
   }
 

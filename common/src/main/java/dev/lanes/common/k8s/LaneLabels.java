@@ -22,6 +22,9 @@ public record LaneLabels(Map<String, String> map) {
   public static final String ROLE = "lanes.dev/role";
   public static final String IMAGE_REPO = "lanes.dev/image-repo";
 
+  /** The component of an image repo's git credential Secret in the build namespace. */
+  public static final String GIT_CREDENTIALS_COMPONENT = "git-credentials";
+
   public LaneLabels {
     map = Collections.unmodifiableMap(new LinkedHashMap<>(map));
   }
@@ -97,7 +100,7 @@ public record LaneLabels(Map<String, String> map) {
   public static LaneLabels forGitSecret(String imageRepo) {
     Map<String, String> m = new LinkedHashMap<>();
     m.put(IMAGE_REPO, imageRepo);
-    m.put(COMPONENT, "git-credentials");
+    m.put(COMPONENT, GIT_CREDENTIALS_COMPONENT);
     m.put(MANAGED_BY, MANAGER);
     return new LaneLabels(m);
   }
