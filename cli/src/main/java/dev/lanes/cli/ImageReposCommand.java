@@ -34,6 +34,8 @@ public final class ImageReposCommand {
           Printer.Column.wide("context dir", "context_dir"),
           Printer.Column.wide("dockerfile", "dockerfile"),
           Printer.Column.wide("no cache", "no_cache"),
+          new Printer.Column(
+              "git user", n -> Printer.text(n.path("git_credentials").get("username")), true),
           Printer.Column.wide("created", "created_at"),
           Age.since("age", "created_at"));
 
@@ -80,7 +82,8 @@ public final class ImageReposCommand {
     @Option(
         names = "--git-repo",
         paramLabel = "REPO",
-        description = "owner/repo (GitHub), or an https:// or git:// URL")
+        description =
+            "owner/repo (GitHub), or an https:// or git:// URL; private ones with --git-username")
     String gitRepo;
 
     @Option(
@@ -103,19 +106,75 @@ public final class ImageReposCommand {
     Boolean noCache;
 
     @Option(
+        names = "--git-username",
+        paramLabel = "NAME",
+        description =
+            "HTTPS user name of a private repository (x-access-token for a GitHub token); give"
+                + " the password or token with --git-password-stdin")
+    String gitUsername;
+
+    @Option(
+        names = "--git-password-stdin",
+        description =
+            "Read the git password or token from standard input (its first line): never on the"
+                + " command line, where the shell history and the process list would keep it")
+    boolean gitPasswordStdin;
+
+    @Option(names = "--no-git-credentials", description = "Remove the repo's git credentials")
+    boolean noGitCredentials;
+
+    @Option(
         names = {"-f", "--file"},
         paramLabel = "FILE",
         description = "YAML or JSON, e.g. what -o yaml printed; - reads stdin")
     File file;
 
+    /** The file had git credentials, their password masked: they were left out. */
+    boolean maskedCredentials;
+
     ObjectNode body() {
+      boolean fileFromStdin = file != null && file.getPath().equals("-");
+      if (gitPasswordStdin && fileFromStdin) {
+        throw new CliException(
+            ExitCodes.USAGE, "--git-password-stdin and -f - both read stdin: give the file a path");
+      }
       ObjectNode body = Bodies.from(file, READ_ONLY);
+      // a file written by `-o yaml` holds the password as "***": never send that as one
+      if (body.get("git_credentials") instanceof ObjectNode creds
+          && Bodies.MASKED.equals(creds.path("password").asText())) {
+        body.remove("git_credentials");
+        maskedCredentials = true;
+      }
       Bodies.put(body, "registry", registry);
       Bodies.put(body, "git_repo", gitRepo);
       Bodies.put(body, "context_dir", contextDir);
       Bodies.put(body, "dockerfile", dockerfile);
       Bodies.put(body, "no_cache", noCache);
+      gitCredentials(body);
       return body;
+    }
+
+    private void gitCredentials(ObjectNode body) {
+      boolean given = gitUsername != null || gitPasswordStdin;
+      if (noGitCredentials && given) {
+        throw new CliException(
+            ExitCodes.USAGE, "--no-git-credentials removes them: give it without --git-* flags");
+      }
+      if (noGitCredentials) {
+        body.putNull("git_credentials");
+        return;
+      }
+      if (!given) {
+        return;
+      }
+      if (gitUsername == null || !gitPasswordStdin) {
+        throw new CliException(
+            ExitCodes.USAGE, "git credentials need both --git-username and --git-password-stdin");
+      }
+      body.putObject("git_credentials")
+          .put("type", "basic")
+          .put("username", gitUsername)
+          .put("password", Bodies.stdinLine("--git-password-stdin"));
     }
   }
 
@@ -131,6 +190,12 @@ public final class ImageReposCommand {
     public Integer call() {
       ObjectNode body = fields.body();
       Bodies.put(body, "name", name);
+      if (fields.maskedCredentials && !body.has("git_credentials")) {
+        err()
+            .println(
+                "warning: git_credentials not copied (the file shows the password as ***); give"
+                    + " them with --git-username and --git-password-stdin");
+      }
       JsonNode repo = api().send("POST", "/image-repos/", body, Duration.ofSeconds(30));
       output.printer(out()).one(KIND, repo, COLUMNS);
       return ExitCodes.OK;
