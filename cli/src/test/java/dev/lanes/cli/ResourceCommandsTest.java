@@ -134,11 +134,38 @@ class ResourceCommandsTest {
                 || copied.path("git_credentials").isNull())
         .isTrue();
 
+    // registry credentials from a docker config file: hosts and user names shown, secrets not
+    Path dockerConfig = dir.resolve("config.json");
+    Files.writeString(
+        dockerConfig,
+        "{\"auths\":{\"ghcr.io\":{\"username\":\"bot\",\"password\":\"" + token + "\"}}}");
+    CliHarness.Run registry =
+        ok(
+            "image-repos",
+            "update",
+            "private",
+            "--registry-config",
+            dockerConfig.toString(),
+            "-o",
+            "json");
+    assertThat(
+            ApiClient.JSON
+                .readTree(registry.out())
+                .path("registry_credentials")
+                .path("auths")
+                .path("ghcr.io")
+                .path("password")
+                .asText())
+        .isEqualTo("***");
+    assertThat(registry.out()).doesNotContain(token);
+    Files.writeString(yaml, ok("image-repos", "get", "private", "-o", "yaml").out());
+
     // an update from the same file keeps the credentials instead of sending "***"
     ok("image-repos", "update", "private", "-f", yaml.toString());
     JsonNode kept =
         ApiClient.JSON.readTree(ok("image-repos", "get", "private", "-o", "json").out());
     assertThat(kept.path("git_credentials").path("username").asText()).isEqualTo("x-access-token");
+    assertThat(kept.path("registry_credentials").path("auths").has("ghcr.io")).isTrue();
 
     JsonNode removed =
         ApiClient.JSON.readTree(

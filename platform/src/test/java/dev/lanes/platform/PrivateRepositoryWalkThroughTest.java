@@ -78,7 +78,10 @@ class PrivateRepositoryWalkThroughTest {
               .put("name", "secret-web")
               .put("registry", "registry.local/team/secret-web")
               .put("git_repo", git.url("team/secret-web.git"))
-              .put("git_credentials", basic(CANARY));
+              .put("git_credentials", basic(CANARY))
+              .put(
+                  "registry_credentials",
+                  new JsonObject().put("username", "robot").put("password", CANARY + "-registry"));
       assertThat(call("POST", "/api/v1/image-repos", repo.encode()).statusCode()).isEqualTo(201);
       assertThat(
               call(
@@ -123,6 +126,13 @@ class PrivateRepositoryWalkThroughTest {
       Secret secret = k8s.secrets().inNamespace(BUILDS).withName("secret-web-git").get();
       assertThat(secret.getMetadata().getLabels())
           .containsEntry("app.kubernetes.io/managed-by", "lanes");
+      // the repo's registry credentials, mounted for Kaniko instead of the platform's
+      assertThat(job.getSpec().getTemplate().getSpec().getVolumes())
+          .singleElement()
+          .satisfies(
+              v -> assertThat(v.getSecret().getSecretName()).isEqualTo("secret-web-registry"));
+      assertThat(k8s.secrets().inNamespace(BUILDS).withName("secret-web-registry").get().getType())
+          .isEqualTo("kubernetes.io/dockerconfigjson");
 
       // a wrong password fails at resolution time, saying authentication failed
       repo.put("git_credentials", basic("wrong-" + CANARY));
@@ -145,6 +155,8 @@ class PrivateRepositoryWalkThroughTest {
       await()
           .atMost(Duration.ofSeconds(60))
           .until(() -> k8s.secrets().inNamespace(BUILDS).withName("secret-web-git").get() == null);
+      assertThat(k8s.secrets().inNamespace(BUILDS).withName("secret-web-registry").get())
+          .isNotNull();
 
       // the canary, searched for everywhere it must not be
       call("GET", "/api/v1/image-repos", null);

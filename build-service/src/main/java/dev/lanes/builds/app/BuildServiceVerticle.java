@@ -8,12 +8,13 @@ import dev.lanes.builds.k8s.BuildJobSpec;
 import dev.lanes.builds.k8s.BuildJobs;
 import dev.lanes.builds.k8s.BuildNetworkPolicies;
 import dev.lanes.builds.k8s.GitSecretSpec;
-import dev.lanes.builds.k8s.GitSecrets;
+import dev.lanes.builds.k8s.RegistrySecretSpec;
+import dev.lanes.builds.k8s.RepoSecrets;
 import dev.lanes.builds.pipeline.BuildDispatcher;
 import dev.lanes.builds.pipeline.BuildPipeline;
 import dev.lanes.builds.pipeline.DesiredJobs;
 import dev.lanes.builds.pipeline.JobStatusReconciler;
-import dev.lanes.builds.pipeline.StaleGitSecrets;
+import dev.lanes.builds.pipeline.StaleRepoSecrets;
 import dev.lanes.builds.store.BuildTransitions;
 import dev.lanes.builds.store.RepoCredentials;
 import dev.lanes.common.builds.BuildQueries;
@@ -85,14 +86,15 @@ public final class BuildServiceVerticle extends WorkerVerticle {
         new RepoCredentials(
             db,
             config.secretKey() == null ? null : SecretBox.fromBase64(config.secretKey().reveal()));
-    GitSecrets gitSecrets = new GitSecrets(deps.kube(), config.namespace(), blocking);
+    RepoSecrets repoSecrets = new RepoSecrets(deps.kube(), config.namespace(), blocking);
     DesiredJobs desired =
         new DesiredJobs(
             new BuildJobSpec(config),
             credentials,
             new GitSecretSpec(config.namespace()),
-            gitSecrets);
-    StaleGitSecrets stale = new StaleGitSecrets(db, gitSecrets);
+            new RegistrySecretSpec(config.namespace()),
+            repoSecrets);
+    StaleRepoSecrets stale = new StaleRepoSecrets(db, repoSecrets);
     dispatcher =
         new BuildDispatcher(transitions, jobs, desired, config.concurrency(), tuning.retry());
     BuildPipeline pipeline =
@@ -140,13 +142,13 @@ public final class BuildServiceVerticle extends WorkerVerticle {
   /**
    * The leader's duty: watch Jobs and pods, catch up with what happened while nobody watched, and
    * look again periodically in case an event was missed; keep build pods' egress policy as the
-   * configuration says; and delete the git Secrets of repos whose credentials are gone.
+   * configuration says; and delete the credential Secrets of repos whose credentials are gone.
    */
   private Leadership.Duty reconcile(
       BuildJobs jobs,
       JobStatusReconciler reconciler,
       BuildNetworkPolicies policies,
-      StaleGitSecrets stale,
+      StaleRepoSecrets stale,
       Context context) {
     watch(jobs, reconciler, context);
     BuildEgressPolicySpec egress = new BuildEgressPolicySpec(config);

@@ -40,7 +40,18 @@ public final class BuildJobSpec {
    * @param ref the ref Kaniko fetches to find the commit
    */
   public Job desired(Build build, BuildSource source, String ref) {
-    return desired(build, source, ref, null);
+    return desired(build, source, ref, RepoSecretNames.NONE);
+  }
+
+  /**
+   * The image repo's own Secrets a build pod reads, each {@code null} when the repo has none.
+   *
+   * @param git git credentials ({@link GitSecretSpec}): none for a public repository
+   * @param registry registry credentials ({@link RegistrySecretSpec}): none, and the platform's
+   *     {@code REGISTRY_SECRET} is mounted
+   */
+  public record RepoSecretNames(String git, String registry) {
+    public static final RepoSecretNames NONE = new RepoSecretNames(null, null);
   }
 
   /**
@@ -48,6 +59,10 @@ public final class BuildJobSpec {
    *     {@code null} for a public repository
    */
   public Job desired(Build build, BuildSource source, String ref, String gitSecret) {
+    return desired(build, source, ref, new RepoSecretNames(gitSecret, null));
+  }
+
+  public Job desired(Build build, BuildSource source, String ref, RepoSecretNames secrets) {
     Map<String, String> labels = LaneLabels.forBuild(build.app(), build.id()).toMap();
     return new JobBuilder()
         .withNewMetadata()
@@ -66,13 +81,13 @@ public final class BuildJobSpec {
         .withNewMetadata()
         .withLabels(labels)
         .endMetadata()
-        .withSpec(podSpec(build, source, ref, gitSecret))
+        .withSpec(podSpec(build, source, ref, secrets))
         .endTemplate()
         .endSpec()
         .build();
   }
 
-  private PodSpec podSpec(Build build, BuildSource source, String ref, String gitSecret) {
+  private PodSpec podSpec(Build build, BuildSource source, String ref, RepoSecretNames secrets) {
     BuildServiceConfig.BuildResources r = config.resources();
     return new PodSpecBuilder()
         .withRestartPolicy("Never")
@@ -81,7 +96,7 @@ public final class BuildJobSpec {
         .withName(CONTAINER)
         .withImage(config.kanikoImage())
         .withArgs(args(build, source, ref))
-        .withEnv(env(source, gitSecret))
+        .withEnv(env(source, secrets.git()))
         .withTerminationMessagePath(DIGEST_FILE)
         // on failure the digest file is empty: Kubernetes then keeps the log's last lines
         .withTerminationMessagePolicy("FallbackToLogsOnError")
@@ -100,7 +115,7 @@ public final class BuildJobSpec {
         .addNewVolume()
         .withName(DOCKER_CONFIG_VOLUME)
         .withNewSecret()
-        .withSecretName(config.registrySecret())
+        .withSecretName(secrets.registry() != null ? secrets.registry() : config.registrySecret())
         .addNewItem()
         .withKey(".dockerconfigjson")
         .withPath("config.json")

@@ -25,6 +25,9 @@ public record LaneLabels(Map<String, String> map) {
   /** The component of an image repo's git credential Secret in the build namespace. */
   public static final String GIT_CREDENTIALS_COMPONENT = "git-credentials";
 
+  /** The component of an image repo's registry credential Secret in the build namespace. */
+  public static final String REGISTRY_CREDENTIALS_COMPONENT = "registry-credentials";
+
   public LaneLabels {
     map = Collections.unmodifiableMap(new LinkedHashMap<>(map));
   }
@@ -98,9 +101,17 @@ public record LaneLabels(Map<String, String> map) {
 
   /** Labels of an image repo's Secret of git credentials in the build namespace. */
   public static LaneLabels forGitSecret(String imageRepo) {
+    return forRepoSecret(imageRepo, GIT_CREDENTIALS_COMPONENT);
+  }
+
+  public static LaneLabels forRegistrySecret(String imageRepo) {
+    return forRepoSecret(imageRepo, REGISTRY_CREDENTIALS_COMPONENT);
+  }
+
+  private static LaneLabels forRepoSecret(String imageRepo, String component) {
     Map<String, String> m = new LinkedHashMap<>();
     m.put(IMAGE_REPO, imageRepo);
-    m.put(COMPONENT, GIT_CREDENTIALS_COMPONENT);
+    m.put(COMPONENT, component);
     m.put(MANAGED_BY, MANAGER);
     return new LaneLabels(m);
   }
