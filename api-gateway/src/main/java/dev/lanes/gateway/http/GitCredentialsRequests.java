@@ -153,7 +153,7 @@ final class GitCredentialsRequests {
     }
   }
 
-  private static void checkUsername(Validation v, String path, String username) {
+  static void checkUsername(Validation v, String path, String username) {
     if (checkSecret(v, path, username, MAX_USERNAME)) {
       // HTTP Basic joins user name and password with the first colon (RFC 7617)
       v.check(username.indexOf(':') < 0, path, "must not contain ':'");
@@ -166,7 +166,7 @@ final class GitCredentialsRequests {
   }
 
   /** Non-empty, bounded, printable: what a header can carry. Says nothing of the value. */
-  private static boolean checkSecret(Validation v, String path, String value, int max) {
+  static boolean checkSecret(Validation v, String path, String value, int max) {
     if (value == null) {
       return false;
     }

@@ -2,6 +2,7 @@ package dev.lanes.gateway.http;
 
 import dev.lanes.common.domain.GitCredentials;
 import dev.lanes.common.domain.ImageRepo;
+import dev.lanes.common.domain.RegistryCredentials;
 import dev.lanes.common.error.ClientError;
 import dev.lanes.common.error.ErrorCode;
 import dev.lanes.common.net.GitNetworks;
@@ -41,6 +42,7 @@ final class ImageRepoRequests {
             ImageRepo.DEFAULT_CONTEXT_DIR,
             ImageRepo.DEFAULT_DOCKERFILE,
             false,
+            null,
             null,
             null,
             null);
@@ -86,6 +88,7 @@ final class ImageRepoRequests {
     }
     Boolean noCache = body.bool("no_cache");
     UnaryOperator<GitCredentials> credentials = GitCredentialsRequests.read(body);
+    UnaryOperator<RegistryCredentials> registryCredentials = RegistryCredentialsRequests.read(body);
     return current ->
         new ImageRepo(
             current.name(),
@@ -95,6 +98,7 @@ final class ImageRepoRequests {
             dockerfile != null ? dockerfile : current.dockerfile(),
             noCache != null ? noCache : current.noCache(),
             credentials.apply(current.gitCredentials()),
+            registryCredentials.apply(current.registryCredentials()),
             current.createdAt(),
             current.updatedAt());
   }

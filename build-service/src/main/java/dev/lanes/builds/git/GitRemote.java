@@ -35,7 +35,19 @@ public record GitRemote(String fetchUrl, String kanikoBase, boolean local) {
       return new GitRemote(gitRepo, gitRepo, true);
     }
     String hostAndPath = gitRepo.substring(gitRepo.indexOf("://") + 3);
-    return new GitRemote("https://" + hostAndPath, "git://" + hostAndPath, false);
+    // http:// (development only) stays http: listing its refs and Kaniko's clone
+    // (GIT_PULL_METHOD=http) both go to the server as named
+    String fetchScheme = scheme.equals("http") ? "http://" : "https://";
+    return new GitRemote(fetchScheme + hostAndPath, "git://" + hostAndPath, false);
+  }
+
+  /**
+   * Plain HTTP: credentials would cross the network in clear, so only development allows it
+   * (LANES_ALLOW_LOCAL_GIT), and Kaniko must be told ({@code GIT_PULL_METHOD=http}): it clones a
+   * {@code git://} context over HTTPS otherwise.
+   */
+  public boolean plainHttp() {
+    return fetchUrl.startsWith("http://");
   }
 
   /** The SSH form of the repository, when it is reached over SSH. */

@@ -47,7 +47,18 @@ public final class BuildJobSpec {
    * @param ref the ref Kaniko fetches to find the commit
    */
   public Job desired(Build build, BuildSource source, String ref) {
-    return desired(build, source, ref, null);
+    return desired(build, source, ref, RepoSecretNames.NONE);
+  }
+
+  /**
+   * The image repo's own Secrets a build pod reads, each {@code null} when the repo has none.
+   *
+   * @param git git credentials ({@link GitSecretSpec}): none for a public repository
+   * @param registry registry credentials ({@link RegistrySecretSpec}): none, and the platform's
+   *     {@code REGISTRY_SECRET} is mounted
+   */
+  public record RepoSecretNames(String git, String registry) {
+    public static final RepoSecretNames NONE = new RepoSecretNames(null, null);
   }
 
   /**
@@ -55,6 +66,10 @@ public final class BuildJobSpec {
    *     {@code null} for a public repository
    */
   public Job desired(Build build, BuildSource source, String ref, String gitSecret) {
+    return desired(build, source, ref, new RepoSecretNames(gitSecret, null));
+  }
+
+  public Job desired(Build build, BuildSource source, String ref, RepoSecretNames secrets) {
     Map<String, String> labels = LaneLabels.forBuild(build.app(), build.id()).toMap();
     return new JobBuilder()
         .withNewMetadata()
@@ -73,20 +88,20 @@ public final class BuildJobSpec {
         .withNewMetadata()
         .withLabels(labels)
         .endMetadata()
-        .withSpec(podSpec(build, source, ref, gitSecret))
+        .withSpec(podSpec(build, source, ref, secrets))
         .endTemplate()
         .endSpec()
         .build();
   }
 
-  private PodSpec podSpec(Build build, BuildSource source, String ref, String gitSecret) {
-    PodSpec kaniko = kanikoPod(build, source, ref, gitSecret);
+  private PodSpec podSpec(Build build, BuildSource source, String ref, RepoSecretNames secrets) {
+    PodSpec kaniko = kanikoPod(build, source, ref, secrets);
     Optional<SshGitUrl> ssh = GitRemote.of(source.gitRepo()).ssh();
     if (ssh.isEmpty()) {
       return kaniko;
     }
     // Kaniko's git context cannot clone over SSH: an init container clones, Kaniko builds the dir
-    String secret = gitSecret != null ? gitSecret : LaneNames.gitSecret(build.imageRepo());
+    String secret = secrets.git() != null ? secrets.git() : LaneNames.gitSecret(build.imageRepo());
     return new PodSpecBuilder(kaniko)
         .editFirstContainer()
         .addToVolumeMounts(GitCloneSpec.workspaceMount())
@@ -103,7 +118,7 @@ public final class BuildJobSpec {
         .build();
   }
 
-  private PodSpec kanikoPod(Build build, BuildSource source, String ref, String gitSecret) {
+  private PodSpec kanikoPod(Build build, BuildSource source, String ref, RepoSecretNames secrets) {
     BuildServiceConfig.BuildResources r = config.resources();
     return new PodSpecBuilder()
         .withRestartPolicy("Never")
@@ -112,7 +127,7 @@ public final class BuildJobSpec {
         .withName(CONTAINER)
         .withImage(config.kanikoImage())
         .withArgs(args(build, source, ref))
-        .withEnv(env(gitSecret, source))
+        .withEnv(env(source, secrets.git()))
         .withTerminationMessagePath(DIGEST_FILE)
         // on failure the digest file is empty: Kubernetes then keeps the log's last lines
         .withTerminationMessagePolicy("FallbackToLogsOnError")
@@ -131,7 +146,7 @@ public final class BuildJobSpec {
         .addNewVolume()
         .withName(DOCKER_CONFIG_VOLUME)
         .withNewSecret()
-        .withSecretName(config.registrySecret())
+        .withSecretName(secrets.registry() != null ? secrets.registry() : config.registrySecret())
         .addNewItem()
         .withKey(".dockerconfigjson")
         .withPath("config.json")
@@ -168,8 +183,11 @@ public final class BuildJobSpec {
     return args;
   }
 
-  private List<EnvVar> env(String gitSecret, BuildSource source) {
+  private List<EnvVar> env(BuildSource source, String gitSecret) {
     List<EnvVar> env = proxyEnv();
+    if (GitRemote.of(source.gitRepo()).plainHttp()) {
+      env.add(new EnvVarBuilder().withName("GIT_PULL_METHOD").withValue("http").build());
+    }
     // SSH credentials go to the clone only: Kaniko never sees them
     if (gitSecret != null && GitRemote.of(source.gitRepo()).ssh().isEmpty()) {
       env.add(fromSecret("GIT_USERNAME", gitSecret, GitSecretSpec.USERNAME_KEY));

@@ -37,4 +37,14 @@ class GitRemoteTest {
     assertThat(url.ssh()).hasValueSatisfying(s -> assertThat(s.port()).isEqualTo(2222));
     assertThat(GitRemote.of("team/web").ssh()).isEmpty();
   }
+
+  @Test
+  void plainHttpStaysPlainForTheRefsAndTheClone() {
+    GitRemote r = GitRemote.of("http://127.0.0.1:8418/team/web.git");
+    assertThat(r.fetchUrl()).isEqualTo("http://127.0.0.1:8418/team/web.git");
+    assertThat(r.kanikoContext("refs/heads/main", "abc"))
+        .isEqualTo("git://127.0.0.1:8418/team/web.git#refs/heads/main#abc");
+    assertThat(r.plainHttp()).isTrue();
+    assertThat(GitRemote.of("https://git.example.com/web").plainHttp()).isFalse();
+  }
 }

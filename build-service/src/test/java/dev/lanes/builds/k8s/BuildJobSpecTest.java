@@ -9,6 +9,7 @@ import dev.lanes.common.domain.Build;
 import dev.lanes.common.domain.BuildStatus;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.time.Instant;
 import java.util.HashMap;
@@ -202,6 +203,43 @@ class BuildJobSpecTest {
       // a Secret deleted under the Job fails its pod at start, not a clone without credentials
       assertThat(var.getValueFrom().getSecretKeyRef().getOptional()).isFalse();
     }
+  }
+
+  @Test
+  void theReposRegistrySecretIsMountedInsteadOfThePlatforms() {
+    Job job =
+        new BuildJobSpec(config(Map.of("REGISTRY_SECRET", "team-registry")))
+            .desired(
+                build(),
+                source(".", false),
+                "refs/heads/main",
+                new BuildJobSpec.RepoSecretNames(null, "web-registry"));
+
+    PodSpec pod = job.getSpec().getTemplate().getSpec();
+    assertThat(pod.getVolumes())
+        .singleElement()
+        .satisfies(
+            v -> {
+              assertThat(v.getSecret().getSecretName()).isEqualTo("web-registry");
+              assertThat(v.getSecret().getItems().get(0).getKey()).isEqualTo(".dockerconfigjson");
+              assertThat(v.getSecret().getItems().get(0).getPath()).isEqualTo("config.json");
+            });
+    assertThat(container(job).getVolumeMounts().get(0).getMountPath()).isEqualTo("/kaniko/.docker");
+    assertThat(container(job).getEnv()).extracting(EnvVar::getName).doesNotContain("GIT_PASSWORD");
+  }
+
+  @Test
+  void aPlainHttpRepositoryTellsKanikoToCloneOverHttp() {
+    BuildSource plain =
+        new BuildSource("http://127.0.0.1:8418/team/web.git", "r/web", ".", "Dockerfile", false);
+    Job job = new BuildJobSpec(config(Map.of())).desired(build(), plain, "refs/heads/main");
+
+    assertThat(container(job).getEnv())
+        .filteredOn(e -> e.getName().equals("GIT_PULL_METHOD"))
+        .singleElement()
+        .satisfies(e -> assertThat(e.getValue()).isEqualTo("http"));
+    assertThat(container(job).getArgs().get(0))
+        .isEqualTo("--context=git://127.0.0.1:8418/team/web.git#refs/heads/main#" + SHA);
   }
 
   @Test

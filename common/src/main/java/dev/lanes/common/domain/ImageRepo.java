@@ -12,6 +12,8 @@ import java.time.Instant;
  * @param dockerfile relative to the context, default {@code Dockerfile}
  * @param gitCredentials how the repository is read when it is private, or {@code null}; the
  *     password is in clear only on the way from a request to the store, masked in answers
+ * @param registryCredentials how the builder logs in to registries, or {@code null} for the
+ *     platform's {@code REGISTRY_SECRET}; write-only as the git credentials
  */
 public record ImageRepo(
     String name,
@@ -21,6 +23,7 @@ public record ImageRepo(
     String dockerfile,
     boolean noCache,
     GitCredentials gitCredentials,
+    RegistryCredentials registryCredentials,
     Instant createdAt,
     Instant updatedAt) {
 

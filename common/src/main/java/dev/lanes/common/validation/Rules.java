@@ -80,7 +80,8 @@ public final class Rules {
     }
     String expected =
         allowLocal
-            ? "must be owner/repo, or an https://, ssh://, git:// or file:// URL, or user@host:path"
+            ? "must be owner/repo, or an https://, ssh://, git://, http:// or file:// URL, or"
+                + " user@host:path"
             : "must be owner/repo, or an https://, ssh:// or git:// URL, or user@host:path";
     URI uri;
     try {
@@ -95,7 +96,9 @@ public final class Rules {
           field,
           "a file:// URL must name an absolute path, e.g. file:///srv/git/web.git");
     }
-    if (!scheme.equals("https") && !scheme.equals("git")) {
+    // plain http sends git credentials in clear: only for a loopback server in development
+    boolean plainHttp = scheme.equals("http") && allowLocal;
+    if (!scheme.equals("https") && !scheme.equals("git") && !plainHttp) {
       return v.check(false, field, expected);
     }
     if (uri.getRawUserInfo() != null) {

@@ -76,6 +76,15 @@ class RulesTest {
   }
 
   @Test
+  void acceptsPlainHttpUrlsOnlyWhenLocalGitIsAllowed() {
+    String url = "http://127.0.0.1:8418/team/web.git";
+    assertThat(Rules.checkGitRepo(new Validation(), "g", url, true)).isTrue();
+    assertThat(Rules.checkGitRepo(new Validation(), "g", url, false)).isFalse();
+    assertThat(Rules.checkGitRepo(new Validation(), "g", "http://u:p@127.0.0.1/web", true))
+        .isFalse();
+  }
+
+  @Test
   void neverRepeatsCredentialsOfAGitUrlInItsMessage() {
     Validation v = new Validation();
     Rules.checkGitRepo(v, "git_repo", "https://bob:s3cret@example.com/team/web", false);

@@ -129,7 +129,7 @@ public final class KwokKubelet implements AutoCloseable {
       if (init.isPresent()) {
         outcome = init;
       } else if (KanikoWorkload.isKaniko(container)) {
-        outcome = Optional.of(new KanikoWorkload().run(container, run));
+        outcome = Optional.of(runBuild(pod, container, run));
       } else {
         appLog(container, run);
       }
@@ -149,6 +149,17 @@ public final class KwokKubelet implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  private Workload.Outcome runBuild(Pod pod, Container container, Simulation run)
+      throws InterruptedException {
+    try {
+      run.env = ContainerEnv.resolve(client, pod.getMetadata().getNamespace(), container);
+    } catch (ContainerEnv.ConfigException e) {
+      // a kubelet would keep the pod waiting; the simulation ends it at once, saying why
+      return Workload.Outcome.configError(e.getMessage());
+    }
+    return new KanikoWorkload().run(container, run);
   }
 
   /**
@@ -257,6 +268,12 @@ public final class KwokKubelet implements AutoCloseable {
     private final Duration step;
     private final List<String> lines = new ArrayList<>();
     private Duration elapsed = Duration.ZERO;
+    private Map<String, String> env = Map.of();
+
+    @Override
+    public Map<String, String> env() {
+      return env;
+    }
 
     Simulation(Duration step) {
       this.step = step;

@@ -191,10 +191,15 @@ public final class SimulatedKubelet implements AutoCloseable {
             () -> {
               Workload.Outcome outcome;
               try {
-                ContainerRun log = new ContainerRun(run.namespace, run.name);
+                Map<String, String> env =
+                    ContainerEnv.resolve(client, run.namespace, run.container);
+                ContainerRun log = new ContainerRun(run.namespace, run.name, env);
                 // an SSH build's init container clones first; its failure is the pod's
                 Optional<Workload.Outcome> init = clones.runInitContainers(run.pod, log);
                 outcome = init.isPresent() ? init.get() : workload.run(run.container, log);
+              } catch (ContainerEnv.ConfigException e) {
+                // a kubelet would keep the pod waiting; the sandbox ends it at once, saying why
+                outcome = Workload.Outcome.configError(e.getMessage());
               } catch (InterruptedException e) {
                 return; // stopped: whoever stopped it records why
               } catch (RuntimeException e) {
@@ -310,10 +315,17 @@ public final class SimulatedKubelet implements AutoCloseable {
   private final class ContainerRun implements Workload.Run {
     private final String namespace;
     private final String pod;
+    private final Map<String, String> env;
 
-    ContainerRun(String namespace, String pod) {
+    ContainerRun(String namespace, String pod, Map<String, String> env) {
       this.namespace = namespace;
       this.pod = pod;
+      this.env = env;
+    }
+
+    @Override
+    public Map<String, String> env() {
+      return env;
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.lanes.sandbox.kubelet;
 
 import io.fabric8.kubernetes.api.model.Container;
 import java.time.Duration;
+import java.util.Map;
 
 /** What a simulated container does between starting and terminating. */
 interface Workload {
@@ -15,6 +16,11 @@ interface Workload {
 
     static Outcome failed(String message) {
       return new Outcome(1, "Error", message);
+    }
+
+    /** The container could not be configured: a Secret or key its env refers to is missing. */
+    static Outcome configError(String message) {
+      return new Outcome(1, "CreateContainerConfigError", message);
     }
 
     boolean isSuccess() {
@@ -31,6 +37,9 @@ interface Workload {
 
     /** The pause between two steps of the simulation. */
     Duration step();
+
+    /** The container's environment, secretKeyRefs resolved ({@link ContainerEnv}). */
+    Map<String, String> env();
   }
 
   Outcome run(Container container, Run run) throws InterruptedException;
