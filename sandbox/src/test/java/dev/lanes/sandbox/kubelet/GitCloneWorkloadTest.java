@@ -53,6 +53,11 @@ class GitCloneWorkloadTest {
         public Duration step() {
           return Duration.ZERO;
         }
+
+        @Override
+        public java.util.Map<String, String> env() {
+          return java.util.Map.of();
+        }
       };
 
   @BeforeAll
