@@ -8,6 +8,8 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.core.read.ListAppender;
 import dev.lanes.testkit.GitHttpServer;
+import dev.lanes.testkit.GitSshServer;
+import dev.lanes.testkit.TestSshKeys;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -20,6 +22,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -184,6 +187,60 @@ class PrivateRepositoryWalkThroughTest {
     try (Stream<Path> files = Files.walk(dir.resolve("data"))) {
       assertThat(files.filter(Files::isRegularFile).filter(this::holdsTheCanary)).isEmpty();
     }
+  }
+
+  @Test
+  void anSshRepositoryBuildsFromTheCheckoutOfItsCloneInitContainer() throws Exception {
+    privateRepository(dir.resolve("ssh"));
+    KeyPair client = TestSshKeys.generate();
+    try (GitSshServer git =
+            GitSshServer.start(
+                dir.resolve("ssh"), "git", client.getPublic(), TestSshKeys.generate());
+        LanesPlatform platform = LanesPlatform.start(config())) {
+      api = platform.apiPort();
+      KubernetesClient k8s = platform.sandbox().client();
+      JsonObject repo =
+          new JsonObject()
+              .put("name", "secret-web")
+              .put("registry", "registry.local/team/secret-web")
+              .put("git_repo", git.url("team/secret-web.git"))
+              .put(
+                  "git_credentials",
+                  new JsonObject()
+                      .put("type", "ssh")
+                      .put("private_key", TestSshKeys.openSsh(client))
+                      .put("known_hosts", git.knownHostsLine()));
+      HttpResponse<String> created = call("POST", "/api/v1/image-repos", repo.encode());
+      assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+      assertThat(
+              call(
+                      "POST",
+                      "/api/v1/apps",
+                      "{\"name\":\"secret-web\",\"image_repo\":\"secret-web\",\"port\":8080}")
+                  .statusCode())
+          .isEqualTo(201);
+
+      JsonObject built = build();
+
+      assertThat(built.getString("status")).as(built.encode()).isEqualTo("succeeded");
+      // only the checkout the init container made over SSH holds this line
+      assertThat(
+              call("GET", "/api/v1/apps/secret-web/builds/" + built.getString("id") + "/logs", null)
+                  .body())
+          .contains("RUN echo only-in-the-private-repo");
+      Job job =
+          k8s.batch()
+              .v1()
+              .jobs()
+              .inNamespace(BUILDS)
+              .withLabel("lanes.dev/build-id", built.getString("id"))
+              .list()
+              .getItems()
+              .get(0);
+      assertThat(Serialization.asJson(job)).doesNotContain("PRIVATE KEY");
+      assertThat(answers).noneMatch(a -> a.contains("PRIVATE KEY"));
+    }
+    assertThat(log.list).noneMatch(e -> e.getFormattedMessage().contains("PRIVATE KEY"));
   }
 
   private static boolean saysTheCanary(ILoggingEvent e) {

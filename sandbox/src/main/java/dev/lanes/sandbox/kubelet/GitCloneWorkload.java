@@ -47,9 +47,9 @@ import org.eclipse.jgit.transport.sshd.SshdSessionFactoryBuilder;
  * names, through the files {@code GIT_SSH_COMMAND} points at ({@code -i} and {@code
  * UserKnownHostsFile}), and the pinned commit is fetched over SSH with JGit, trusting only that
  * known_hosts. So a Job without the Secret, with a Secret lacking a key, with the wrong key or with
- * a host key not listed fails here as its pod would in a cluster. The checkout goes to a temporary
- * directory that is deleted after: the simulated Kaniko does not read it (it simulates {@code
- * dir://} contexts without reading the source).
+ * a host key not listed fails here as its pod would in a cluster. The checkout goes to the pod's
+ * workspace volume ({@link PodScratch}, at {@code SOURCE_DIR}), where the simulated Kaniko reads
+ * its {@code dir://} context.
  */
 final class GitCloneWorkload {
 
@@ -98,7 +98,9 @@ final class GitCloneWorkload {
     try {
       String key = file(pod, container, find(IDENTITY, ssh, "-i"));
       String knownHosts = file(pod, container, find(KNOWN_HOSTS, ssh, "UserKnownHostsFile"));
-      clone(repo, ref, commit, key, knownHosts);
+      Optional<Path> into =
+          env(container, "SOURCE_DIR").flatMap(dir -> run.scratch().resolve(container, dir));
+      clone(repo, ref, commit, key, knownHosts, into);
       run.log("checked out " + commit);
       return Workload.Outcome.succeeded("");
     } catch (CloneFailure e) {
@@ -184,13 +186,21 @@ final class GitCloneWorkload {
     return stringData == null ? null : stringData.get(key);
   }
 
-  private static void clone(String repo, String ref, String commit, String key, String knownHosts)
+  /**
+   * @param into the pod's volume the checkout goes to, for the build container to read; empty: a
+   *     temporary directory, deleted after
+   */
+  private static void clone(
+      String repo, String ref, String commit, String key, String knownHosts, Optional<Path> into)
       throws CloneFailure {
     KeyPair identity = identity(key);
     List<KnownHostEntry> hosts = knownHosts(knownHosts);
     Path dir = null;
     try (SshdSessionFactory sessions = sessions(identity, hosts)) {
-      dir = Files.createTempDirectory("lanes-sandbox-clone");
+      if (into.isPresent()) {
+        Files.createDirectories(into.get());
+      }
+      dir = into.isPresent() ? into.get() : Files.createTempDirectory("lanes-sandbox-clone");
       try (Git git = Git.init().setDirectory(dir.toFile()).call()) {
         git.remoteAdd().setName("origin").setUri(new URIish(repo)).call();
         git.fetch()
@@ -209,7 +219,9 @@ final class GitCloneWorkload {
       throw new CloneFailure(
           "fatal: could not read from remote repository " + repo + ": " + rootMessage(e));
     } finally {
-      delete(dir);
+      if (into.isEmpty()) {
+        delete(dir);
+      }
     }
   }
 

@@ -67,7 +67,10 @@ final class KanikoWorkload implements Workload {
     run.pause(run.step());
     Optional<String> source;
     try {
-      source = readDockerfile(context, subPath, dockerfile, run.env());
+      source =
+          context.startsWith("dir://")
+              ? readLocalDockerfile(container, run, context, subPath, dockerfile)
+              : readDockerfile(context, subPath, dockerfile, run.env());
     } catch (ContextException e) {
       run.log("error building image: " + e.getMessage());
       return Outcome.failed(e.getMessage());
@@ -154,6 +157,37 @@ final class KanikoWorkload implements Workload {
       return Optional.of(cloned(parts[0], parts[1], commit, path, env));
     }
     return Optional.empty();
+  }
+
+  /**
+   * The Dockerfile of a {@code dir://} context in one of the pod's volumes (an SSH build's
+   * checkout, written by its clone init container), or empty when no volume holds that path.
+   *
+   * @throws ContextException as Kaniko fails when the Dockerfile is not there
+   */
+  static Optional<String> readLocalDockerfile(
+      Container container, Workload.Run run, String context, String subPath, String dockerfile)
+      throws ContextException {
+    String dir = context.substring("dir://".length());
+    if (!subPath.isEmpty() && !subPath.equals(".")) {
+      dir = dir + "/" + subPath;
+    }
+    Optional<Path> local = run.scratch().resolve(container, dir);
+    if (local.isEmpty()) {
+      return Optional.empty();
+    }
+    Path file = local.get().resolve(normalise(dockerfile)).normalize();
+    try {
+      return Optional.of(Files.readString(file, StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new ContextException(
+          "error resolving dockerfile path: please provide a valid path to a Dockerfile within"
+              + " the build context with --dockerfile ("
+              + dir
+              + "/"
+              + normalise(dockerfile)
+              + " does not exist)");
+    }
   }
 
   /** Clones {@code ref} of a loopback repository as Kaniko's git context does, then reads. */

@@ -148,6 +148,8 @@ public final class KwokKubelet implements AutoCloseable {
       seen.remove(pod.getMetadata().getUid());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } finally {
+      run.scratch.close();
     }
   }
 
@@ -269,10 +271,16 @@ public final class KwokKubelet implements AutoCloseable {
     private final List<String> lines = new ArrayList<>();
     private Duration elapsed = Duration.ZERO;
     private Map<String, String> env = Map.of();
+    private final PodScratch scratch = new PodScratch();
 
     @Override
     public Map<String, String> env() {
       return env;
+    }
+
+    @Override
+    public PodScratch scratch() {
+      return scratch;
     }
 
     Simulation(Duration step) {

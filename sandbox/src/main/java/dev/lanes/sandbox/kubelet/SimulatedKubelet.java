@@ -196,7 +196,9 @@ public final class SimulatedKubelet implements AutoCloseable {
                 ContainerRun log = new ContainerRun(run.namespace, run.name, env);
                 // an SSH build's init container clones first; its failure is the pod's
                 Optional<Workload.Outcome> init = clones.runInitContainers(run.pod, log);
-                outcome = init.isPresent() ? init.get() : workload.run(run.container, log);
+                try (PodScratch volumes = log.scratch()) {
+                  outcome = init.isPresent() ? init.get() : workload.run(run.container, log);
+                }
               } catch (ContainerEnv.ConfigException e) {
                 // a kubelet would keep the pod waiting; the sandbox ends it at once, saying why
                 outcome = Workload.Outcome.configError(e.getMessage());
@@ -316,11 +318,17 @@ public final class SimulatedKubelet implements AutoCloseable {
     private final String namespace;
     private final String pod;
     private final Map<String, String> env;
+    private final PodScratch scratch = new PodScratch();
 
     ContainerRun(String namespace, String pod, Map<String, String> env) {
       this.namespace = namespace;
       this.pod = pod;
       this.env = env;
+    }
+
+    @Override
+    public PodScratch scratch() {
+      return scratch;
     }
 
     @Override

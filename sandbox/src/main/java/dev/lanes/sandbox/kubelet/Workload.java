@@ -40,6 +40,9 @@ interface Workload {
 
     /** The container's environment, secretKeyRefs resolved ({@link ContainerEnv}). */
     Map<String, String> env();
+
+    /** The pod's emptyDir volumes, shared by its init containers and containers. */
+    PodScratch scratch();
   }
 
   Outcome run(Container container, Run run) throws InterruptedException;

@@ -58,13 +58,19 @@ class GitCloneWorkloadTest {
         public java.util.Map<String, String> env() {
           return java.util.Map.of();
         }
+
+        @Override
+        public PodScratch scratch() {
+          return scratch;
+        }
       };
+  private final PodScratch scratch = new PodScratch();
 
   @BeforeAll
   static void start() throws Exception {
     Path work = dir.resolve("work");
     try (Git repo = Git.init().setDirectory(work.toFile()).setInitialBranch("main").call()) {
-      Files.writeString(work.resolve("Dockerfile"), "FROM scratch\n");
+      Files.writeString(work.resolve("Dockerfile"), "FROM scratch\nRUN echo cloned-over-ssh\n");
       repo.add().addFilepattern(".").call();
       commit =
           repo.commit()
@@ -94,6 +100,7 @@ class GitCloneWorkloadTest {
 
   @AfterEach
   void noKeyInTheLog() {
+    scratch.close();
     assertThat(lines).noneMatch(l -> l.contains("PRIVATE KEY"));
   }
 
@@ -192,6 +199,64 @@ class GitCloneWorkloadTest {
 
     assertThat(outcome.isSuccess()).isFalse();
     assertThat(outcome.message()).contains("secret \"web-git\" not found");
+  }
+
+  @Test
+  void kanikoBuildsTheCheckoutTheCloneLeftInTheWorkspace() throws InterruptedException {
+    secret(CLIENT, git.knownHostsLine());
+    Pod pod = withWorkspace(pod(), "Dockerfile");
+
+    assertThat(new GitCloneWorkload(client).runInitContainers(pod, run)).isEmpty();
+    Workload.Outcome built = new KanikoWorkload().run(pod.getSpec().getContainers().get(0), run);
+
+    assertThat(built.isSuccess()).as(String.join("\n", lines)).isTrue();
+    assertThat(lines).anyMatch(l -> l.contains("RUN echo cloned-over-ssh"));
+  }
+
+  @Test
+  void kanikoFailsWhenTheCheckoutHasNoDockerfileThere() throws InterruptedException {
+    secret(CLIENT, git.knownHostsLine());
+    Pod pod = withWorkspace(pod(), "docker/Dockerfile");
+
+    new GitCloneWorkload(client).runInitContainers(pod, run);
+    Workload.Outcome built = new KanikoWorkload().run(pod.getSpec().getContainers().get(0), run);
+
+    assertThat(built.isSuccess()).isFalse();
+    assertThat(built.message()).contains("error resolving dockerfile path");
+  }
+
+  /** As GitCloneSpec adds it: the emptyDir both mount, the clone writing SOURCE_DIR into it. */
+  private static Pod withWorkspace(Pod pod, String dockerfile) {
+    return new PodBuilder(pod)
+        .editSpec()
+        .editFirstInitContainer()
+        .addNewEnv()
+        .withName("SOURCE_DIR")
+        .withValue("/workspace/src")
+        .endEnv()
+        .addNewVolumeMount()
+        .withName("workspace")
+        .withMountPath("/workspace")
+        .endVolumeMount()
+        .endInitContainer()
+        .editFirstContainer()
+        .withArgs(
+            "--context=dir:///workspace/src",
+            "--dockerfile=" + dockerfile,
+            "--destination=registry.local/team/web:abc",
+            "--digest-file=/dev/termination-log")
+        .addNewVolumeMount()
+        .withName("workspace")
+        .withMountPath("/workspace")
+        .endVolumeMount()
+        .endContainer()
+        .addNewVolume()
+        .withName("workspace")
+        .withNewEmptyDir()
+        .endEmptyDir()
+        .endVolume()
+        .endSpec()
+        .build();
   }
 
   @Test
