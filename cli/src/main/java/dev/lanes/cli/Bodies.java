@@ -104,6 +104,25 @@ final class Bodies {
             });
   }
 
+  /**
+   * The first line of standard input, for a secret a flag must not carry; {@code flag} names it in
+   * the error when stdin is empty.
+   */
+  static String stdinLine(String flag) {
+    try {
+      String line =
+          new java.io.BufferedReader(
+                  new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8))
+              .readLine();
+      if (line == null || line.isBlank()) {
+        throw new CliException(ExitCodes.USAGE, flag + ": standard input was empty");
+      }
+      return line.strip();
+    } catch (IOException e) {
+      throw new CliException(ExitCodes.USAGE, flag + ": cannot read standard input");
+    }
+  }
+
   static void put(ObjectNode body, String field, Object value) {
     if (value == null) {
       return;

@@ -2,9 +2,6 @@ package dev.lanes.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -83,12 +80,7 @@ public final class ConfigCommand {
         context.put("registry-url", registryUrl);
       }
       if (keyFromStdin) {
-        String key =
-            new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
-        if (key == null || key.isBlank()) {
-          throw new CliException(ExitCodes.USAGE, "--api-key-stdin: standard input was empty");
-        }
-        context.put("api-key", key.trim());
+        context.put("api-key", Bodies.stdinLine("--api-key-stdin"));
       }
       if (use || !config.hasNonNull("current-context")) {
         config.put("current-context", name);

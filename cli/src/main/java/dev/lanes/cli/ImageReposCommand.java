@@ -35,6 +35,8 @@ public final class ImageReposCommand {
           Printer.Column.wide("dockerfile", "dockerfile"),
           Printer.Column.wide("builder", "builder"),
           Printer.Column.wide("no cache", "no_cache"),
+          new Printer.Column(
+              "git user", n -> Printer.text(n.path("git_credentials").get("username")), true),
           Printer.Column.wide("created", "created_at"),
           Age.since("age", "created_at"));
 
@@ -81,7 +83,8 @@ public final class ImageReposCommand {
     @Option(
         names = "--git-repo",
         paramLabel = "REPO",
-        description = "owner/repo (GitHub), or an https:// or git:// URL")
+        description =
+            "owner/repo (GitHub), or an https:// or git:// URL; private ones with --git-username")
     String gitRepo;
 
     @Option(
@@ -123,13 +126,92 @@ public final class ImageReposCommand {
     java.util.Map<String, String> buildArgs;
 
     @Option(
+        names = "--git-username",
+        paramLabel = "NAME",
+        description =
+            "HTTPS user name of a private repository (x-access-token for a GitHub token); give"
+                + " the password or token with --git-password-stdin")
+    String gitUsername;
+
+    @Option(
+        names = "--git-password-stdin",
+        description =
+            "Read the git password or token from standard input (its first line): never on the"
+                + " command line, where the shell history and the process list would keep it")
+    boolean gitPasswordStdin;
+
+    @Option(names = "--no-git-credentials", description = "Remove the repo's git credentials")
+    boolean noGitCredentials;
+
+    @Option(
+        names = "--registry-username",
+        paramLabel = "NAME",
+        description =
+            "User name for the repo's registry host (a robot account); the password comes from"
+                + " --registry-password-stdin")
+    String registryUsername;
+
+    @Option(
+        names = "--registry-password-stdin",
+        description = "Read the registry password or token from standard input (its first line)")
+    boolean registryPasswordStdin;
+
+    @Option(
+        names = "--registry-config",
+        paramLabel = "FILE",
+        description =
+            "A docker config (.dockerconfigjson, e.g. ~/.docker/config.json): its auths become the"
+                + " repo's registry credentials")
+    File registryConfig;
+
+    @Option(
+        names = "--no-registry-credentials",
+        description = "Remove the repo's registry credentials: the platform's secret is used again")
+    boolean noRegistryCredentials;
+
+    @Option(
         names = {"-f", "--file"},
         paramLabel = "FILE",
         description = "YAML or JSON, e.g. what -o yaml printed; - reads stdin")
     File file;
 
+    /** Credentials the file had with their secrets masked: left out of the body. */
+    final java.util.Set<String> maskedCredentials = new java.util.TreeSet<>();
+
+    /** Whether a value anywhere in {@code node} is {@code "***"}: what answers show of a secret. */
+    private static boolean holdsMasked(JsonNode node) {
+      if (node.isTextual()) {
+        return Bodies.MASKED.equals(node.asText());
+      }
+      for (JsonNode child : node) {
+        if (holdsMasked(child)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
     ObjectNode body() {
+      boolean fileFromStdin = file != null && file.getPath().equals("-");
+      if ((gitPasswordStdin || registryPasswordStdin) && fileFromStdin) {
+        throw new CliException(
+            ExitCodes.USAGE,
+            "a --*-password-stdin flag and -f - both read stdin: give the file a path");
+      }
+      if (gitPasswordStdin && registryPasswordStdin) {
+        throw new CliException(
+            ExitCodes.USAGE,
+            "--git-password-stdin and --registry-password-stdin both read stdin: set one, then the"
+                + " other with a second update");
+      }
       ObjectNode body = Bodies.from(file, READ_ONLY);
+      // a file written by `-o yaml` holds the password as "***": never send that as one
+      for (String field : new String[] {"git_credentials", "registry_credentials"}) {
+        if (body.get(field) instanceof ObjectNode creds && holdsMasked(creds)) {
+          body.remove(field);
+          maskedCredentials.add(field);
+        }
+      }
       Bodies.put(body, "registry", registry);
       Bodies.put(body, "git_repo", gitRepo);
       Bodies.put(body, "context_dir", contextDir);
@@ -140,7 +222,64 @@ public final class ImageReposCommand {
       if (buildArgs != null) {
         buildArgs.forEach(body.putObject("build_args")::put);
       }
+      gitCredentials(body);
+      registryCredentials(body);
       return body;
+    }
+
+    private void registryCredentials(ObjectNode body) {
+      int given =
+          (registryUsername != null || registryPasswordStdin ? 1 : 0)
+              + (registryConfig != null ? 1 : 0)
+              + (noRegistryCredentials ? 1 : 0);
+      if (given > 1) {
+        throw new CliException(
+            ExitCodes.USAGE,
+            "give one of --registry-username with --registry-password-stdin, --registry-config"
+                + " or --no-registry-credentials");
+      }
+      if (noRegistryCredentials) {
+        body.putNull("registry_credentials");
+      } else if (registryConfig != null) {
+        ObjectNode config = Bodies.from(registryConfig);
+        if (!(config.get("auths") instanceof ObjectNode auths)) {
+          throw new CliException(
+              ExitCodes.USAGE, registryConfig + ": a docker config has an \"auths\" object");
+        }
+        body.putObject("registry_credentials").set("auths", auths);
+      } else if (registryUsername != null || registryPasswordStdin) {
+        if (registryUsername == null || !registryPasswordStdin) {
+          throw new CliException(
+              ExitCodes.USAGE,
+              "registry credentials need both --registry-username and --registry-password-stdin");
+        }
+        body.putObject("registry_credentials")
+            .put("username", registryUsername)
+            .put("password", Bodies.stdinLine("--registry-password-stdin"));
+      }
+    }
+
+    private void gitCredentials(ObjectNode body) {
+      boolean given = gitUsername != null || gitPasswordStdin;
+      if (noGitCredentials && given) {
+        throw new CliException(
+            ExitCodes.USAGE, "--no-git-credentials removes them: give it without --git-* flags");
+      }
+      if (noGitCredentials) {
+        body.putNull("git_credentials");
+        return;
+      }
+      if (!given) {
+        return;
+      }
+      if (gitUsername == null || !gitPasswordStdin) {
+        throw new CliException(
+            ExitCodes.USAGE, "git credentials need both --git-username and --git-password-stdin");
+      }
+      body.putObject("git_credentials")
+          .put("type", "basic")
+          .put("username", gitUsername)
+          .put("password", Bodies.stdinLine("--git-password-stdin"));
     }
   }
 
@@ -156,6 +295,16 @@ public final class ImageReposCommand {
     public Integer call() {
       ObjectNode body = fields.body();
       Bodies.put(body, "name", name);
+      for (String field : fields.maskedCredentials) {
+        if (!body.has(field)) {
+          err()
+              .println(
+                  "warning: "
+                      + field
+                      + " not copied (the file shows their secrets as ***); give them with the"
+                      + " --git-* or --registry-* flags");
+        }
+      }
       JsonNode repo = api().send("POST", "/image-repos/", body, Duration.ofSeconds(30));
       output.printer(out()).one(KIND, repo, COLUMNS);
       return ExitCodes.OK;

@@ -118,6 +118,105 @@ class ResourceCommandsTest {
   }
 
   @Test
+  void gitCredentialsComeFromStdinShowMaskedAndAreNotCopiedThroughYaml() throws Exception {
+    String token = "ghp_cli_canary_3b9d";
+    CliHarness.Run created =
+        withStdin(
+            token + "\n",
+            () ->
+                platform.lanes(
+                    "image-repos",
+                    "create",
+                    "private",
+                    "--registry",
+                    "registry.local/team/private",
+                    "--git-repo",
+                    "https://git.example.com/team/private.git",
+                    "--git-username",
+                    "x-access-token",
+                    "--git-password-stdin",
+                    "-o",
+                    "json"));
+    assertThat(created.exit()).as(created.err()).isZero();
+    JsonNode creds = ApiClient.JSON.readTree(created.out()).path("git_credentials");
+    assertThat(creds.path("username").asText()).isEqualTo("x-access-token");
+    assertThat(creds.path("password").asText()).isEqualTo("***");
+    assertThat(created.out() + created.err()).doesNotContain(token);
+    assertThat(ok("image-repos", "list", "-o", "wide").out()).contains("x-access-token");
+
+    Path yaml = dir.resolve("private.yaml");
+    Files.writeString(yaml, ok("image-repos", "get", "private", "-o", "yaml").out());
+    CliHarness.Run copy = ok("image-repos", "create", "private-copy", "-f", yaml.toString());
+    assertThat(copy.err()).contains("git_credentials not copied");
+    JsonNode copied =
+        ApiClient.JSON.readTree(ok("image-repos", "get", "private-copy", "-o", "json").out());
+    assertThat(
+            copied.path("git_credentials").isMissingNode()
+                || copied.path("git_credentials").isNull())
+        .isTrue();
+
+    // registry credentials from a docker config file: hosts and user names shown, secrets not
+    Path dockerConfig = dir.resolve("config.json");
+    Files.writeString(
+        dockerConfig,
+        "{\"auths\":{\"ghcr.io\":{\"username\":\"bot\",\"password\":\"" + token + "\"}}}");
+    CliHarness.Run registry =
+        ok(
+            "image-repos",
+            "update",
+            "private",
+            "--registry-config",
+            dockerConfig.toString(),
+            "-o",
+            "json");
+    assertThat(
+            ApiClient.JSON
+                .readTree(registry.out())
+                .path("registry_credentials")
+                .path("auths")
+                .path("ghcr.io")
+                .path("password")
+                .asText())
+        .isEqualTo("***");
+    assertThat(registry.out()).doesNotContain(token);
+    Files.writeString(yaml, ok("image-repos", "get", "private", "-o", "yaml").out());
+
+    // an update from the same file keeps the credentials instead of sending "***"
+    ok("image-repos", "update", "private", "-f", yaml.toString());
+    JsonNode kept =
+        ApiClient.JSON.readTree(ok("image-repos", "get", "private", "-o", "json").out());
+    assertThat(kept.path("git_credentials").path("username").asText()).isEqualTo("x-access-token");
+    assertThat(kept.path("registry_credentials").path("auths").has("ghcr.io")).isTrue();
+
+    JsonNode removed =
+        ApiClient.JSON.readTree(
+            ok("image-repos", "update", "private", "--no-git-credentials", "-o", "json").out());
+    assertThat(
+            removed.path("git_credentials").isMissingNode()
+                || removed.path("git_credentials").isNull())
+        .isTrue();
+
+    CliHarness.Run half =
+        platform.lanes("image-repos", "update", "private", "--git-username", "someone");
+    assertThat(half.exit()).isEqualTo(ExitCodes.USAGE);
+    assertThat(half.err()).contains("--git-password-stdin");
+    ok("image-repos", "delete", "private-copy");
+    ok("image-repos", "delete", "private");
+  }
+
+  private static CliHarness.Run withStdin(
+      String input, java.util.function.Supplier<CliHarness.Run> run) {
+    java.io.InputStream before = System.in;
+    System.setIn(
+        new java.io.ByteArrayInputStream(input.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    try {
+      return run.get();
+    } finally {
+      System.setIn(before);
+    }
+  }
+
+  @Test
   void appsCopyThroughYamlWithoutTheirSecrets() throws Exception {
     ok("image-repos", "create", "w", "--registry", "r.local/w", "--git-repo", "team/w");
     ok("apps", "create", "orig", "--image-repo", "w", "--port", "8080", "--secret-env", "T=s3");

@@ -3,6 +3,7 @@ package dev.lanes.platform;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.lanes.testkit.GitHttpServer;
 import dev.lanes.testkit.LocalKube;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
@@ -136,6 +137,78 @@ class LocalKubeFaultsTest {
       body.put("envs", envs);
     }
     return data("POST", "/api/v1/releases?wait=60s", body.encode(), 200);
+  }
+
+  @Test
+  void aPrivateRepositoryBuildsWithTheReposSecretsUnderBuildServicesRole() throws Exception {
+    Path work = dir.resolve("private-work");
+    try (Git git = Git.init().setDirectory(work.toFile()).setInitialBranch("main").call()) {
+      Files.writeString(
+          work.resolve("Dockerfile"), "FROM alpine\nRUN echo private-on-local-kube\n");
+      git.add().addFilepattern(".").call();
+      git.commit().setMessage("one").setAuthor("t", "t@e.com").setCommitter("t", "t@e.com").call();
+    }
+    Git.cloneRepository()
+        .setURI(work.toUri().toString())
+        .setBare(true)
+        .setDirectory(dir.resolve("git/team/priv.git").toFile())
+        .call()
+        .close();
+    String password = "local-kube-canary-8e1f";
+    try (GitHttpServer server =
+            GitHttpServer.start(dir.resolve("git"), "x-access-token", password);
+        LanesPlatform p = platform(Map.of())) {
+      JsonObject basic =
+          new JsonObject().put("username", "x-access-token").put("password", password);
+      data(
+          "POST",
+          "/api/v1/image-repos",
+          new JsonObject()
+              .put("name", "priv")
+              .put("registry", "registry.local/team/priv")
+              .put("git_repo", server.url("team/priv.git"))
+              .put("git_credentials", basic.copy().put("type", "basic"))
+              .put("registry_credentials", basic)
+              .encode(),
+          201);
+      data(
+          "POST",
+          "/api/v1/apps",
+          new JsonObject().put("name", "priv").put("image_repo", "priv").put("port", 8080).encode(),
+          201);
+
+      JsonObject built = build("priv");
+
+      // the kwok kubelet's Kaniko cloned with what the pod's secretKeyRefs resolved to
+      assertThat(built.getString("status")).as(built.encode()).isEqualTo("succeeded");
+      String id = built.getString("id");
+      assertThat(
+              http.send(
+                      HttpRequest.newBuilder(
+                              URI.create(
+                                  "http://127.0.0.1:"
+                                      + api
+                                      + "/api/v1/apps/priv/builds/"
+                                      + id
+                                      + "/logs"))
+                          .header("X-API-Key", KEY)
+                          .build(),
+                      HttpResponse.BodyHandlers.ofString())
+                  .body())
+          .contains("RUN echo private-on-local-kube");
+      // written by build-service under its own Role, labelled as Lanes's
+      for (String name : List.of("priv-git", "priv-registry")) {
+        assertThat(
+                k8s.secrets()
+                    .inNamespace("paas-builds")
+                    .withName(name)
+                    .get()
+                    .getMetadata()
+                    .getLabels())
+            .containsEntry("app.kubernetes.io/managed-by", "lanes");
+      }
+      assertThat(server.served()).isPositive();
+    }
   }
 
   @Test

@@ -3,9 +3,11 @@ package dev.lanes.gateway.http;
 import dev.lanes.common.domain.Builder;
 import dev.lanes.common.domain.GitCredentials;
 import dev.lanes.common.domain.ImageRepo;
+import dev.lanes.common.domain.RegistryCredentials;
 import dev.lanes.common.error.ClientError;
 import dev.lanes.common.error.ErrorCode;
 import dev.lanes.common.net.GitNetworks;
+import dev.lanes.common.net.SshGitUrl;
 import dev.lanes.common.validation.BuildArgs;
 import dev.lanes.common.validation.JsonBody;
 import dev.lanes.common.validation.Rules;
@@ -50,11 +52,12 @@ final class ImageRepoRequests {
             null,
             null,
             null,
+            null,
             null);
     ImageRepo repo = readChanges(body).apply(draft);
     body.rejectUnknownFields();
     v.throwIfInvalid();
-    return repo;
+    return fitting(repo);
   }
 
   /** The change a PUT asks for; fields left out keep their values. */
@@ -68,7 +71,8 @@ final class ImageRepoRequests {
     UnaryOperator<ImageRepo> change = readChanges(body);
     body.rejectUnknownFields();
     v.throwIfInvalid();
-    return change;
+    // checked against the stored repo inside the update's transaction: either side may be kept
+    return current -> fitting(change.apply(current));
   }
 
   /** Reads and checks every writable field present; the result applies them to a repo. */
@@ -101,6 +105,7 @@ final class ImageRepoRequests {
       Rules.checkImageRepository(v, "cache_repo", cacheRepo);
     }
     UnaryOperator<GitCredentials> credentials = GitCredentialsRequests.read(body);
+    UnaryOperator<RegistryCredentials> registryCredentials = RegistryCredentialsRequests.read(body);
     return current ->
         new ImageRepo(
             current.name(),
@@ -113,6 +118,7 @@ final class ImageRepoRequests {
             buildArgs != null ? buildArgs : current.buildArgs(),
             defaultCache ? null : cacheRepo != null ? cacheRepo : current.cacheRepo(),
             credentials.apply(current.gitCredentials()),
+            registryCredentials.apply(current.registryCredentials()),
             current.createdAt(),
             current.updatedAt());
   }
@@ -136,6 +142,22 @@ final class ImageRepoRequests {
     return builder.orElse(null);
   }
 
+  /** The repo as changed, refused when its credentials do not fit its git_repo (any more). */
+  private static ImageRepo fitting(ImageRepo repo) {
+    GitCredentialsRequests.checkFits(repo);
+    if (repo.builder() == Builder.BUILDKIT
+        && repo.gitRepo() != null
+        && SshGitUrl.parse(repo.gitRepo()).isPresent()) {
+      Validation v = new Validation();
+      v.add(
+          "builder",
+          "buildkit does not build SSH repositories yet: use kaniko (its init container clones"
+              + " them), or an https:// git_repo");
+      v.throwIfInvalid();
+    }
+    return repo;
+  }
+
   /** The field's string; its default when it is {@code null}; {@code null} when absent. */
   private static String orDefault(JsonBody body, String field, String defaultValue) {
     return body.isNull(field) ? defaultValue : body.string(field);
@@ -146,10 +168,11 @@ final class ImageRepoRequests {
    * build-service when it resolves it.
    */
   private void refuseALiteralAddress(String gitRepo) {
-    if (!gitRepo.contains("://")) {
+    Optional<SshGitUrl> ssh = SshGitUrl.parse(gitRepo);
+    if (!gitRepo.contains("://") && ssh.isEmpty()) {
       return; // owner/repo: github.com
     }
-    String host = URI.create(gitRepo).getHost();
+    String host = ssh.isPresent() ? ssh.get().host() : URI.create(gitRepo).getHost();
     if (host == null) {
       return; // file://, allowed only with local git
     }

@@ -6,6 +6,7 @@ import dev.lanes.common.audit.AuditAction;
 import dev.lanes.common.audit.AuditEntry;
 import dev.lanes.common.audit.AuditLog;
 import dev.lanes.common.crypto.SealedGitCredentials;
+import dev.lanes.common.crypto.SealedRegistryCredentials;
 import dev.lanes.common.crypto.SecretBox;
 import dev.lanes.common.db.Database;
 import dev.lanes.common.db.Page;
@@ -14,8 +15,10 @@ import dev.lanes.common.db.Rows;
 import dev.lanes.common.domain.Builder;
 import dev.lanes.common.domain.GitCredentials;
 import dev.lanes.common.domain.ImageRepo;
+import dev.lanes.common.domain.RegistryCredentials;
 import dev.lanes.common.error.ClientError;
 import dev.lanes.common.error.ErrorCode;
+import dev.lanes.common.json.Json;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -38,21 +41,26 @@ public final class ImageRepoStore {
 
   private static final String COLUMNS =
       "name, registry, git_repo, context_dir, dockerfile, no_cache, git_credentials_type,"
-          + " git_username, builder, build_args, cache_repo, created_at, updated_at";
+          + " git_username, git_known_hosts, registry_credentials_shown, builder, build_args,"
+          + " cache_repo, created_at, updated_at";
   private static final String INSERT =
       "insert into image_repos (name, registry, git_repo, context_dir, dockerfile, no_cache,"
-          + " git_credentials, git_credentials_type, git_username, builder, build_args, cache_repo)"
-          + " values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) returning "
+          + " git_credentials, git_credentials_type, git_username, git_known_hosts,"
+          + " registry_credentials, registry_credentials_shown, builder, build_args, cache_repo)"
+          + " values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) returning "
           + COLUMNS;
   private static final String SELECT = "select " + COLUMNS + " from image_repos where name = $1";
   private static final String SELECT_FOR_UPDATE =
-      "select " + COLUMNS + ", git_credentials from image_repos where name = $1 for update";
+      "select "
+          + COLUMNS
+          + ", git_credentials, registry_credentials from image_repos where name = $1 for update";
   private static final String LIST =
       "select " + COLUMNS + " from image_repos where name > $1 order by name limit $2";
   private static final String UPDATE =
       "update image_repos set registry = $2, git_repo = $3, context_dir = $4, dockerfile = $5,"
           + " no_cache = $6, git_credentials = $7, git_credentials_type = $8, git_username = $9,"
-          + " builder = $10, build_args = $11, cache_repo = $12, updated_at = now() where name ="
+          + " git_known_hosts = $10, registry_credentials = $11, registry_credentials_shown = $12,"
+          + " builder = $13, build_args = $14, cache_repo = $15, updated_at = now() where name ="
           + " $1 returning "
           + COLUMNS;
   private static final String USERS =
@@ -119,6 +127,12 @@ public final class ImageRepoStore {
         before == null
             ? after.gitCredentials() != null
             : !Objects.equals(before.gitCredentials(), after.gitCredentials()));
+    addIf(
+        fields,
+        "registry_credentials",
+        before == null
+            ? after.registryCredentials() != null
+            : !Objects.equals(before.registryCredentials(), after.registryCredentials()));
     return AuditEntry.succeeded(
         actor, action, after.name(), new JsonObject().put("fields", new JsonArray(fields)));
   }
@@ -179,6 +193,7 @@ public final class ImageRepoStore {
   /** The row's values, the credentials sealed: their password never reaches the database. */
   private Tuple params(ImageRepo repo) {
     GitCredentials creds = repo.gitCredentials();
+    RegistryCredentials registryCreds = repo.registryCredentials();
     return Tuple.tuple()
         .addString(repo.name())
         .addString(repo.registry())
@@ -189,6 +204,12 @@ public final class ImageRepoStore {
         .addBuffer(creds == null ? null : Buffer.buffer(SealedGitCredentials.seal(secrets, creds)))
         .addString(creds == null ? null : creds.type())
         .addString(creds == null ? null : creds.username())
+        .addString(creds == null ? null : creds.knownHosts())
+        .addBuffer(
+            registryCreds == null
+                ? null
+                : Buffer.buffer(SealedRegistryCredentials.seal(secrets, registryCreds)))
+        .addValue(registryCreds == null ? null : Json.toJson(registryCreds.masked()))
         .addString(repo.builder().value())
         .addValue(new JsonObject(new java.util.TreeMap<String, Object>(repo.buildArgs())))
         .addString(repo.cacheRepo());
@@ -274,6 +295,7 @@ public final class ImageRepoStore {
     }
     Row r = rows.iterator().next();
     Buffer sealed = r.getBuffer("git_credentials");
+    Buffer sealedRegistry = r.getBuffer("registry_credentials");
     ImageRepo masked = map(r);
     return new ImageRepo(
         masked.name(),
@@ -286,6 +308,8 @@ public final class ImageRepoStore {
         masked.buildArgs(),
         masked.cacheRepo(),
         SealedGitCredentials.open(secrets, sealed == null ? null : sealed.getBytes()),
+        SealedRegistryCredentials.open(
+            secrets, sealedRegistry == null ? null : sealedRegistry.getBytes()),
         masked.createdAt(),
         masked.updatedAt());
   }
@@ -299,9 +323,18 @@ public final class ImageRepoStore {
   /** The credentials as answers show them, from the columns kept in clear beside the box. */
   private static GitCredentials masked(Row r) {
     String type = r.getString("git_credentials_type");
-    return type == null
-        ? null
-        : new GitCredentials(type, r.getString("git_username"), null).masked();
+    if (type == null) {
+      return null;
+    }
+    return GitCredentials.SSH.equals(type)
+        ? GitCredentials.ssh(null, r.getString("git_known_hosts")).masked()
+        : GitCredentials.basic(r.getString("git_username"), null).masked();
+  }
+
+  /** The registry credentials as answers show them: the column kept masked beside the box. */
+  private static RegistryCredentials shownRegistryCredentials(Row r) {
+    JsonObject shown = r.getJsonObject("registry_credentials_shown");
+    return shown == null ? null : Json.read(shown, RegistryCredentials.class);
   }
 
   private static ImageRepo map(Row r) {
@@ -316,6 +349,7 @@ public final class ImageRepoStore {
         AppQueries.stringMap(r.getJsonObject("build_args")),
         r.getString("cache_repo"),
         masked(r),
+        shownRegistryCredentials(r),
         Rows.instant(r, "created_at"),
         Rows.instant(r, "updated_at"));
   }

@@ -84,7 +84,7 @@ public class ImageRepoApiTest {
             new JsonObject()
                 .put("name", "Web_1")
                 .put("registry", "harbor.local/web:latest")
-                .put("git_repo", "ssh://git@github.com/team/web")
+                .put("git_repo", "ssh://git:password@github.com/team/web")
                 .put("context_dir", "../outside")
                 .put("dockerfile", "/etc/Dockerfile")
                 .put("no_cache", "yes")

@@ -9,9 +9,11 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.lanes.gateway.TestGateway;
 import dev.lanes.gateway.TestGateway.Response;
+import dev.lanes.testkit.TestSshKeys;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -154,22 +156,151 @@ class ImageRepoGitCredentialsApiTest {
         .satisfies(r -> assertThat(r).doesNotContain("x-access-token"));
   }
 
+  private static final KeyPair SSH_KEY = TestSshKeys.generate();
+  private static final String KNOWN_HOSTS =
+      TestSshKeys.knownHostsLine("git.example.com", TestSshKeys.generate()) + "\n";
+
+  private static JsonObject ssh(String privateKey, String knownHosts) {
+    return new JsonObject()
+        .put("type", "ssh")
+        .put("private_key", privateKey)
+        .put("known_hosts", knownHosts);
+  }
+
+  private static JsonObject sshRepo(String name, String gitRepo) {
+    return repo(name).put("git_repo", gitRepo);
+  }
+
   @Test
-  void sshIsRefusedSayingItIsNotSupportedYet() {
+  void anSshKeyIsAnsweredMaskedAndTheKnownHostsAsGiven() {
+    String key = TestSshKeys.openSsh(SSH_KEY);
+    Response created =
+        kept(
+            gateway.post(
+                "/api/v1/image-repos",
+                sshRepo("web", "git@git.example.com:team/web.git")
+                    .put("git_credentials", ssh(key, KNOWN_HOSTS))));
+
+    assertThat(created.status()).isEqualTo(201);
+    JsonObject masked = ssh("***", KNOWN_HOSTS);
+    assertThat(created.data().getJsonObject("git_credentials")).isEqualTo(masked);
+    assertThat(kept(gateway.get("/api/v1/image-repos/web")).data().getJsonObject("git_credentials"))
+        .isEqualTo(masked);
+    String body = key.lines().skip(1).findFirst().orElseThrow();
+    assertThat(answers).noneMatch(a -> a.contains(body));
+    assertThat(rows("select * from audit_log")).noneMatch(r -> r.contains(body));
+    assertThat(rows("select * from outbox")).noneMatch(r -> r.contains(body));
+    assertThat(rows("select git_credentials from image_repos")).noneMatch(r -> r.contains(body));
+    assertThat(log.list)
+        .extracting(ILoggingEvent::getFormattedMessage)
+        .noneMatch(line -> line.contains(body));
+  }
+
+  @Test
+  void anSshUrlWithAPortNeedsKnownHostsForTheHostInBrackets() {
+    String key = TestSshKeys.openSsh(SSH_KEY);
+    String onPort = TestSshKeys.knownHostsLine("[git.example.com]:2222", TestSshKeys.generate());
+
+    Response without =
+        gateway.post(
+            "/api/v1/image-repos",
+            sshRepo("web", "ssh://git@git.example.com:2222/team/web.git")
+                .put("git_credentials", ssh(key, KNOWN_HOSTS)));
+    Response with =
+        gateway.post(
+            "/api/v1/image-repos",
+            sshRepo("web", "ssh://git@git.example.com:2222/team/web.git")
+                .put("git_credentials", ssh(key, onPort)));
+
+    assertThat(without.status()).isEqualTo(400);
+    assertThat(fields(without)).containsExactly("git_credentials.known_hosts");
+    assertThat(without.raw().toString()).contains("[git.example.com]:2222");
+    assertThat(with.status()).isEqualTo(201);
+  }
+
+  @Test
+  void anEncryptedKeyIsRefusedSayingSoWithoutQuotingIt() {
+    String encrypted = TestSshKeys.encryptedOpenSsh(SSH_KEY, "passphrase");
+
+    Response bad =
+        kept(
+            gateway.post(
+                "/api/v1/image-repos",
+                sshRepo("web", "git@git.example.com:team/web.git")
+                    .put("git_credentials", ssh(encrypted, KNOWN_HOSTS))));
+
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(fields(bad)).containsExactly("git_credentials.private_key");
+    assertThat(bad.raw().toString()).contains("passphrase").doesNotContain("OPENSSH");
+    assertThat(gateway.count("image_repos")).isZero();
+  }
+
+  @Test
+  void whatIsNoKeyAndNoKnownHostsIsRefusedNamingBothFields() {
+    Response bad =
+        kept(
+            gateway.post(
+                "/api/v1/image-repos",
+                sshRepo("web", "git@git.example.com:team/web.git")
+                    .put(
+                        "git_credentials",
+                        ssh("-----BEGIN OPENSSH PRIVATE KEY-----\n" + CANARY, "x"))));
+
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(fields(bad))
+        .containsExactlyInAnyOrder("git_credentials.private_key", "git_credentials.known_hosts");
+    assertThat(answers).noneMatch(a -> a.contains(CANARY));
+  }
+
+  @Test
+  void sshCredentialsForAnHttpsUrlAreRefusedNamingTheType() {
     Response bad =
         gateway.post(
             "/api/v1/image-repos",
-            repo("web")
-                .put(
-                    "git_credentials",
-                    new JsonObject()
-                        .put("type", "ssh")
-                        .put("private_key", "-----BEGIN OPENSSH PRIVATE KEY-----")));
+            sshRepo("web", "https://git.example.com/team/web.git")
+                .put("git_credentials", ssh(TestSshKeys.openSsh(SSH_KEY), KNOWN_HOSTS)));
 
     assertThat(bad.status()).isEqualTo(400);
     assertThat(fields(bad)).containsExactly("git_credentials.type");
-    assertThat(bad.raw().toString()).contains("ssh is not supported yet");
-    assertThat(gateway.count("image_repos")).isZero();
+  }
+
+  @Test
+  void basicCredentialsForAnSshUrlAreRefusedNamingTheType() {
+    Response bad =
+        gateway.post(
+            "/api/v1/image-repos",
+            sshRepo("web", "git@git.example.com:team/web.git")
+                .put("git_credentials", basic("x-access-token", CANARY)));
+
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(fields(bad)).containsExactly("git_credentials.type");
+  }
+
+  @Test
+  void anUpdateToAnHttpsUrlKeepingSshCredentialsIsRefusedAndChangesNothing() {
+    gateway.post(
+        "/api/v1/image-repos",
+        sshRepo("web", "git@git.example.com:team/web.git")
+            .put("git_credentials", ssh(TestSshKeys.openSsh(SSH_KEY), KNOWN_HOSTS)));
+
+    Response bad =
+        gateway.put(
+            "/api/v1/image-repos/web",
+            new JsonObject().put("git_repo", "https://git.example.com/team/web.git"));
+
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(fields(bad)).containsExactly("git_credentials.type");
+    assertThat(gateway.get("/api/v1/image-repos/web").data().getString("git_repo"))
+        .isEqualTo("git@git.example.com:team/web.git");
+  }
+
+  @Test
+  void anSshUrlWithoutCredentialsIsRefused() {
+    Response bad =
+        gateway.post("/api/v1/image-repos", sshRepo("web", "git@git.example.com:team/web.git"));
+
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(fields(bad)).containsExactly("git_credentials");
   }
 
   @ParameterizedTest

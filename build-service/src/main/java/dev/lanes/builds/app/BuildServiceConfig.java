@@ -17,6 +17,7 @@ import java.util.List;
  * @param kanikoImage the Kaniko executor image; pin it by digest in production
  * @param buildkitImage the rootless BuildKit image of repos built with {@code buildkit}
  * @param cacheRepo where Kaniko keeps its layer cache, or {@code null} to build without cache
+ * @param gitCloneImage the image of the init container that clones SSH repositories (git and ssh)
  * @param secretKey the gateway's key: opens image repos' git credentials, or {@code null} (builds
  *     of repos with credentials then fail saying so)
  */
@@ -38,7 +39,8 @@ public record BuildServiceConfig(
     boolean allowLocalGit,
     List<String> gitAllowedNetworks,
     List<String> buildEgressAllowedNetworks,
-    Secret secretKey) {
+    Secret secretKey,
+    String gitCloneImage) {
 
   /** Requests and limits of a build pod's container. */
   public record BuildResources(
@@ -56,6 +58,13 @@ public record BuildServiceConfig(
           "moby/buildkit:v0.19.0-rootless",
           "Rootless BuildKit image of repos with builder buildkit (it must provide"
               + " buildctl-daemonless.sh). Pin it by digest in production.");
+
+  public static final ConfigKey<String> GIT_CLONE_IMAGE =
+      ConfigKey.string(
+          "GIT_CLONE_IMAGE",
+          "alpine/git:v2.47.2",
+          "Image with git and ssh that clones an SSH repository's pinned commit for Kaniko (the"
+              + " init container of SSH builds). Pin it by digest in production.");
   public static final ConfigKey<String> KANIKO_CACHE_REPO =
       ConfigKey.string(
           "KANIKO_CACHE_REPO",
@@ -145,7 +154,8 @@ public record BuildServiceConfig(
           ALLOW_LOCAL_GIT,
           BuildKeys.GIT_ALLOWED_NETWORKS,
           BUILD_EGRESS_ALLOWED_NETWORKS,
-          SecretKeys.LANES_SECRET_KEY);
+          SecretKeys.LANES_SECRET_KEY,
+          GIT_CLONE_IMAGE);
 
   public BuildServiceConfig withAllowLocalGit(boolean allow) {
     return new BuildServiceConfig(
@@ -166,7 +176,8 @@ public record BuildServiceConfig(
         allow,
         gitAllowedNetworks,
         buildEgressAllowedNetworks,
-        secretKey);
+        secretKey,
+        gitCloneImage);
   }
 
   public BuildServiceConfig withSecretKey(Secret key) {
@@ -188,7 +199,8 @@ public record BuildServiceConfig(
         allowLocalGit,
         gitAllowedNetworks,
         buildEgressAllowedNetworks,
-        key);
+        key,
+        gitCloneImage);
   }
 
   public static BuildServiceConfig from(ConfigReader reader) {
@@ -215,7 +227,8 @@ public record BuildServiceConfig(
         Boolean.TRUE.equals(reader.get(ALLOW_LOCAL_GIT)),
         orEmpty(reader.get(BuildKeys.GIT_ALLOWED_NETWORKS)),
         orEmpty(reader.get(BUILD_EGRESS_ALLOWED_NETWORKS)),
-        reader.get(SecretKeys.LANES_SECRET_KEY));
+        reader.get(SecretKeys.LANES_SECRET_KEY),
+        reader.get(GIT_CLONE_IMAGE));
   }
 
   private static List<String> orEmpty(List<String> list) {

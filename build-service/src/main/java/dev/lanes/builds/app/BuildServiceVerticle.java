@@ -9,11 +9,13 @@ import dev.lanes.builds.k8s.BuildJobs;
 import dev.lanes.builds.k8s.BuildKitJobSpec;
 import dev.lanes.builds.k8s.BuildNetworkPolicies;
 import dev.lanes.builds.k8s.GitSecretSpec;
-import dev.lanes.builds.k8s.GitSecrets;
+import dev.lanes.builds.k8s.RegistrySecretSpec;
+import dev.lanes.builds.k8s.RepoSecrets;
 import dev.lanes.builds.pipeline.BuildDispatcher;
 import dev.lanes.builds.pipeline.BuildPipeline;
 import dev.lanes.builds.pipeline.DesiredJobs;
 import dev.lanes.builds.pipeline.JobStatusReconciler;
+import dev.lanes.builds.pipeline.StaleRepoSecrets;
 import dev.lanes.builds.store.BuildTransitions;
 import dev.lanes.builds.store.RepoCredentials;
 import dev.lanes.common.builds.BuildQueries;
@@ -85,13 +87,16 @@ public final class BuildServiceVerticle extends WorkerVerticle {
         new RepoCredentials(
             db,
             config.secretKey() == null ? null : SecretBox.fromBase64(config.secretKey().reveal()));
+    RepoSecrets repoSecrets = new RepoSecrets(deps.kube(), config.namespace(), blocking);
     DesiredJobs desired =
         new DesiredJobs(
             new BuildJobSpec(config),
             new BuildKitJobSpec(config),
             credentials,
             new GitSecretSpec(config.namespace()),
-            new GitSecrets(deps.kube(), config.namespace(), blocking));
+            new RegistrySecretSpec(config.namespace()),
+            repoSecrets);
+    StaleRepoSecrets stale = new StaleRepoSecrets(db, repoSecrets);
     dispatcher =
         new BuildDispatcher(transitions, jobs, desired, config.concurrency(), tuning.retry());
     BuildPipeline pipeline =
@@ -127,7 +132,7 @@ public final class BuildServiceVerticle extends WorkerVerticle {
             s -> {
               dispatcher.kick();
               every(tuning.dispatchEvery(), dispatcher::kick);
-              return () -> reconcile(jobs, reconciler, policies, context);
+              return () -> reconcile(jobs, reconciler, policies, stale, context);
             });
   }
 
@@ -138,13 +143,14 @@ public final class BuildServiceVerticle extends WorkerVerticle {
 
   /**
    * The leader's duty: watch Jobs and pods, catch up with what happened while nobody watched, and
-   * look again periodically in case an event was missed; and keep build pods' egress policy as the
-   * configuration says.
+   * look again periodically in case an event was missed; keep build pods' egress policy as the
+   * configuration says; and delete the credential Secrets of repos whose credentials are gone.
    */
   private Leadership.Duty reconcile(
       BuildJobs jobs,
       JobStatusReconciler reconciler,
       BuildNetworkPolicies policies,
+      StaleRepoSecrets stale,
       Context context) {
     watch(jobs, reconciler, context);
     BuildEgressPolicySpec egress = new BuildEgressPolicySpec(config);
@@ -152,7 +158,8 @@ public final class BuildServiceVerticle extends WorkerVerticle {
         tuning.reconcileEvery(),
         // applied every round, so a policy deleted or edited by hand is put back; applying it
         // unchanged changes nothing. Configuration changes with a restart, which applies it first.
-        () -> Future.join(policies.apply(egress.desired()), reconciler.reconcileAll()),
+        () ->
+            Future.join(policies.apply(egress.desired()), reconciler.reconcileAll(), stale.sweep()),
         this::closeInformers);
   }
 

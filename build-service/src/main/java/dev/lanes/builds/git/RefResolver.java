@@ -1,14 +1,18 @@
 package dev.lanes.builds.git;
 
+import dev.lanes.common.crypto.SshKeys;
 import dev.lanes.common.domain.BuildReason;
 import dev.lanes.common.domain.GitCredentials;
 import dev.lanes.common.net.GitNetworks;
+import dev.lanes.common.net.SshGitUrl;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.eclipse.jgit.api.Git;
@@ -16,9 +20,11 @@ import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.transport.CredentialsProvider;
+import org.eclipse.jgit.transport.SshTransport;
 import org.eclipse.jgit.transport.Transport;
 import org.eclipse.jgit.transport.TransportHttp;
 import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
+import org.eclipse.jgit.transport.sshd.SshdSessionFactory;
 
 /**
  * Resolves a build's git ref with {@code git ls-remote}: a branch, a tag (annotated tags peeled to
@@ -85,6 +91,10 @@ public final class RefResolver {
 
   private Map<String, Ref> listRefs(GitRemote remote, GitCredentials credentials)
       throws RefResolutionException {
+    Optional<SshGitUrl> ssh = remote.ssh();
+    if (ssh.isPresent()) {
+      return listRefsOverSsh(remote, ssh.get(), credentials);
+    }
     CheckedHosts hosts = new CheckedHosts(networks, dns);
     checkHost(remote, hosts);
     try (PinnedHttpConnectionFactory http = new PinnedHttpConnectionFactory(hosts, timeout)) {
@@ -99,6 +109,94 @@ public final class RefResolver {
     } catch (GitAPIException | RuntimeException e) {
       throw failure(remote, e, credentials != null);
     }
+  }
+
+  /**
+   * Lists the refs with the image repo's key, connecting to the address checked against the rules
+   * and trusting only the host keys its known_hosts lists for the host {@code git_repo} names.
+   */
+  private Map<String, Ref> listRefsOverSsh(
+      GitRemote remote, SshGitUrl url, GitCredentials credentials) throws RefResolutionException {
+    SshSessions.Material material = sshMaterial(remote, credentials, url);
+    InetAddress address = checkHost(remote, url.host(), new CheckedHosts(networks, dns));
+    try (SshdSessionFactory sessions =
+        SshSessions.forListing(material.key(), material.hostKeys())) {
+      return Git.lsRemoteRepository()
+          .setRemote(url.withHost(address.getHostAddress()))
+          .setHeads(false)
+          .setTags(false)
+          .setTimeout((int) Math.max(1, timeout.toSeconds()))
+          .setTransportConfigCallback(transport -> useSessions(transport, sessions))
+          .callAsMap();
+    } catch (GitAPIException | RuntimeException e) {
+      throw sshFailure(remote, e, material.hostKeys().refusal());
+    }
+  }
+
+  private static SshSessions.Material sshMaterial(
+      GitRemote remote, GitCredentials credentials, SshGitUrl url) throws RefResolutionException {
+    if (credentials == null || !credentials.isSsh()) {
+      throw new RefResolutionException(
+          BuildReason.AUTH_FAILED,
+          "git repository "
+              + remote.fetchUrl()
+              + " is reached over SSH: authentication failed, the image repo needs git_credentials"
+              + " of type ssh");
+    }
+    try {
+      return SshSessions.Material.of(credentials.privateKey(), credentials.knownHosts(), url);
+    } catch (SshKeys.InvalidSshKey e) {
+      // the gateway checked them: a stored key that no longer reads is said without quoting it
+      throw new RefResolutionException(
+          BuildReason.AUTH_FAILED,
+          "the image repo's git_credentials cannot be used: authentication failed, its ssh key or"
+              + " known_hosts "
+              + e.getMessage());
+    }
+  }
+
+  /** Any transport but SSH here would connect by itself, unchecked: a bug, refused. */
+  private static void useSessions(Transport transport, SshdSessionFactory sessions) {
+    if (!(transport instanceof SshTransport t)) {
+      throw new IllegalStateException(
+          transport.getClass().getSimpleName() + " cannot connect to a checked address");
+    }
+    t.setSshSessionFactory(sessions);
+  }
+
+  private static RefResolutionException sshFailure(
+      GitRemote remote, Exception e, String hostKeyRefusal) {
+    if (hostKeyRefusal != null) {
+      return new RefResolutionException(
+          BuildReason.AUTH_FAILED,
+          "git repository " + remote.fetchUrl() + " was not trusted: " + hostKeyRefusal);
+    }
+    if (refusedKey(e)) {
+      // JGit's and sshd's words are left out: nothing that handled the key goes into the message
+      return new RefResolutionException(
+          BuildReason.AUTH_FAILED,
+          "git repository "
+              + remote.fetchUrl()
+              + " refused the image repo's ssh key: authentication failed (is the public key added"
+              + " as a deploy key of this repository, or for the user in git_repo?)");
+    }
+    return new RefResolutionException(
+        BuildReason.REPO_UNREACHABLE,
+        "cannot reach git repository " + remote.fetchUrl() + ": " + rootMessage(e));
+  }
+
+  /** Whether the server let no key in, as JGit's sshd transport words it. */
+  private static boolean refusedKey(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      String m = t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);
+      if (m.contains("no more authentication methods")
+          || m.contains("cannot log in")
+          || m.contains("authentication failed")
+          || m.contains("auth fail")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static CredentialsProvider provider(GitCredentials credentials) {
@@ -183,8 +281,14 @@ public final class RefResolver {
       throw new RefResolutionException(
           BuildReason.REPO_UNREACHABLE, "git repository " + remote.fetchUrl() + " names no host");
     }
+    checkHost(remote, host, hosts);
+  }
+
+  /** Resolves and checks {@code host} once; the first checked address is the one to connect to. */
+  private static InetAddress checkHost(GitRemote remote, String host, CheckedHosts hosts)
+      throws RefResolutionException {
     try {
-      hosts.addresses(host);
+      return hosts.addresses(host).get(0);
     } catch (CheckedHosts.RefusedHostException e) {
       throw new RefResolutionException(
           BuildReason.GIT_REPO_NOT_ALLOWED,

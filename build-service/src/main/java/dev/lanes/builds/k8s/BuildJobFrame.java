@@ -73,12 +73,17 @@ final class BuildJobFrame {
         .build();
   }
 
-  /** The registry's {@code .dockerconfigjson} as {@code config.json}, where builders read it. */
-  Volume dockerConfig() {
+  /**
+   * The registry's {@code .dockerconfigjson} as {@code config.json}, where builders read it.
+   *
+   * @param repoSecret the image repo's own ({@link RegistrySecretSpec}), or {@code null} for the
+   *     platform's {@code REGISTRY_SECRET}
+   */
+  Volume dockerConfig(String repoSecret) {
     return new VolumeBuilder()
         .withName(DOCKER_CONFIG_VOLUME)
         .withNewSecret()
-        .withSecretName(config.registrySecret())
+        .withSecretName(repoSecret != null ? repoSecret : config.registrySecret())
         .addNewItem()
         .withKey(".dockerconfigjson")
         .withPath("config.json")

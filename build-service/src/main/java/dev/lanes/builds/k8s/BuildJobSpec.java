@@ -4,17 +4,24 @@ import dev.lanes.builds.app.BuildServiceConfig;
 import dev.lanes.builds.git.GitRemote;
 import dev.lanes.common.builds.BuildSource;
 import dev.lanes.common.domain.Build;
+import dev.lanes.common.k8s.LaneNames;
+import dev.lanes.common.net.SshGitUrl;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The Kaniko Job of a build: pure, no client, no clock. The context is pinned to the resolved
- * commit, the pushed digest comes back as the container's termination message, and the Job never
- * retries (a failed build is a result, not a glitch). What it shares with BuildKit's Job is {@link
+ * commit (for an SSH repository, cloned at that commit by {@link GitCloneSpec}'s init container),
+ * the pushed digest comes back as the container's termination message, and the Job never retries (a
+ * failed build is a result, not a glitch). What it shares with BuildKit's Job is {@link
  * BuildJobFrame}'s.
  */
 public final class BuildJobSpec {
@@ -25,10 +32,23 @@ public final class BuildJobSpec {
 
   private final BuildServiceConfig config;
   private final BuildJobFrame frame;
+  private final GitCloneSpec clone;
 
   public BuildJobSpec(BuildServiceConfig config) {
     this.config = config;
     this.frame = new BuildJobFrame(config);
+    this.clone = new GitCloneSpec(config.gitCloneImage());
+  }
+
+  /**
+   * The image repo's own Secrets a build pod reads, each {@code null} when the repo has none.
+   *
+   * @param git git credentials ({@link GitSecretSpec}): none for a public repository
+   * @param registry registry credentials ({@link RegistrySecretSpec}): none, and the platform's
+   *     {@code REGISTRY_SECRET} is mounted
+   */
+  public record RepoSecretNames(String git, String registry) {
+    public static final RepoSecretNames NONE = new RepoSecretNames(null, null);
   }
 
   /**
@@ -36,7 +56,7 @@ public final class BuildJobSpec {
    * @param ref the ref Kaniko fetches to find the commit
    */
   public Job desired(Build build, BuildSource source, String ref) {
-    return desired(build, source, ref, null);
+    return desired(build, source, ref, RepoSecretNames.NONE);
   }
 
   /**
@@ -44,10 +64,38 @@ public final class BuildJobSpec {
    *     {@code null} for a public repository
    */
   public Job desired(Build build, BuildSource source, String ref, String gitSecret) {
-    return frame.job(build, podSpec(build, source, ref, gitSecret));
+    return desired(build, source, ref, new RepoSecretNames(gitSecret, null));
   }
 
-  private PodSpec podSpec(Build build, BuildSource source, String ref, String gitSecret) {
+  public Job desired(Build build, BuildSource source, String ref, RepoSecretNames secrets) {
+    return frame.job(build, podSpec(build, source, ref, secrets));
+  }
+
+  private PodSpec podSpec(Build build, BuildSource source, String ref, RepoSecretNames secrets) {
+    PodSpec kaniko = kanikoPod(build, source, ref, secrets);
+    Optional<SshGitUrl> ssh = GitRemote.of(source.gitRepo()).ssh();
+    if (ssh.isEmpty()) {
+      return kaniko;
+    }
+    // Kaniko's git context cannot clone over SSH: an init container clones, Kaniko builds the dir
+    String secret = secrets.git() != null ? secrets.git() : LaneNames.gitSecret(build.imageRepo());
+    return new PodSpecBuilder(kaniko)
+        .editFirstContainer()
+        .addToVolumeMounts(GitCloneSpec.workspaceMount())
+        .endContainer()
+        .addToInitContainers(cloneContainer(kaniko, ssh.get(), ref, build.commit()))
+        .addAllToVolumes(clone.volumes(secret))
+        .build();
+  }
+
+  /** Kaniko's requests and limits: a quota that wants them on every container is met. */
+  private Container cloneContainer(PodSpec kaniko, SshGitUrl url, String ref, String commit) {
+    return new ContainerBuilder(clone.container(url, ref, commit))
+        .withResources(kaniko.getContainers().get(0).getResources())
+        .build();
+  }
+
+  private PodSpec kanikoPod(Build build, BuildSource source, String ref, RepoSecretNames secrets) {
     return new PodSpecBuilder()
         .withRestartPolicy("Never")
         .withAutomountServiceAccountToken(false)
@@ -55,7 +103,7 @@ public final class BuildJobSpec {
         .withName(CONTAINER)
         .withImage(config.kanikoImage())
         .withArgs(args(build, source, ref))
-        .withEnv(env(gitSecret))
+        .withEnv(env(source, secrets.git()))
         .withTerminationMessagePath(DIGEST_FILE)
         // on failure the digest file is empty: Kubernetes then keeps the log's last lines
         .withTerminationMessagePolicy("FallbackToLogsOnError")
@@ -66,16 +114,21 @@ public final class BuildJobSpec {
         .endVolumeMount()
         .withResources(frame.resources())
         .endContainer()
-        .addToVolumes(frame.dockerConfig())
+        .addToVolumes(frame.dockerConfig(secrets.registry()))
         .build();
   }
 
   /** The executor's arguments, in a stable order. */
   List<String> args(Build build, BuildSource source, String ref) {
     List<String> args = new ArrayList<>();
-    args.add("--context=" + GitRemote.of(source.gitRepo()).kanikoContext(ref, build.commit()));
-    if (!source.contextDir().equals(".") && !source.contextDir().equals("./")) {
-      args.add("--context-sub-path=" + source.contextDir());
+    GitRemote remote = GitRemote.of(source.gitRepo());
+    if (remote.ssh().isPresent()) {
+      args.add("--context=" + GitCloneSpec.kanikoContext(source.contextDir()));
+    } else {
+      args.add("--context=" + remote.kanikoContext(ref, build.commit()));
+      if (!source.contextDir().equals(".") && !source.contextDir().equals("./")) {
+        args.add("--context-sub-path=" + source.contextDir());
+      }
     }
     args.add("--dockerfile=" + source.dockerfile());
     args.add("--destination=" + build.image());
@@ -94,10 +147,17 @@ public final class BuildJobSpec {
     return args;
   }
 
-  /** Kaniko's git context reads {@code GIT_USERNAME}/{@code GIT_PASSWORD}. */
-  private List<EnvVar> env(String gitSecret) {
+  /**
+   * Kaniko's git context reads {@code GIT_USERNAME}/{@code GIT_PASSWORD}, and {@code
+   * GIT_PULL_METHOD=http} for a plain-http repository; SSH credentials go to the clone only.
+   */
+  private List<EnvVar> env(BuildSource source, String gitSecret) {
     List<EnvVar> env = frame.proxyEnv();
-    if (gitSecret != null) {
+    GitRemote remote = GitRemote.of(source.gitRepo());
+    if (remote.plainHttp()) {
+      env.add(new EnvVarBuilder().withName("GIT_PULL_METHOD").withValue("http").build());
+    }
+    if (gitSecret != null && remote.ssh().isEmpty()) {
       env.addAll(BuildJobFrame.gitCredentials(gitSecret));
     }
     return env;

@@ -68,15 +68,23 @@ public final class BuildKitJobSpec {
    *     {@code null} for a public repository
    */
   public Job desired(Build build, BuildSource source, String gitSecret) {
-    return frame.job(build, podSpec(build, source, gitSecret));
+    return desired(build, source, new BuildJobSpec.RepoSecretNames(gitSecret, null));
   }
 
-  private PodSpec podSpec(Build build, BuildSource source, String gitSecret) {
+  /**
+   * @param secrets the image repo's Secrets: git credentials, registry credentials (the platform's
+   *     {@code REGISTRY_SECRET} when it has none)
+   */
+  public Job desired(Build build, BuildSource source, BuildJobSpec.RepoSecretNames secrets) {
+    return frame.job(build, podSpec(build, source, secrets));
+  }
+
+  private PodSpec podSpec(Build build, BuildSource source, BuildJobSpec.RepoSecretNames secrets) {
     return new PodSpecBuilder()
         .withRestartPolicy("Never")
         .withAutomountServiceAccountToken(false)
-        .addToContainers(container(build, source, gitSecret))
-        .addToVolumes(frame.dockerConfig())
+        .addToContainers(container(build, source, secrets.git()))
+        .addToVolumes(frame.dockerConfig(secrets.registry()))
         .addNewVolume()
         .withName(STATE_VOLUME)
         .withNewEmptyDir()

@@ -105,12 +105,15 @@ public final class BuildPipeline {
 
   private Future<Void> resolve(BuildTransitions.Pending p) {
     GitRemote remote = GitRemote.of(p.source().gitRepo());
-    if (remote.local() && !allowLocalGit) {
+    if ((remote.local() || remote.plainHttp()) && !allowLocalGit) {
       return transitions
           .fail(
               p.build().id(),
               BuildReason.LOCAL_GIT_NOT_ALLOWED,
-              "local git repositories are not allowed here (LANES_ALLOW_LOCAL_GIT)",
+              remote.local()
+                  ? "local git repositories are not allowed here (LANES_ALLOW_LOCAL_GIT)"
+                  : "plain http:// git repositories are not allowed here (LANES_ALLOW_LOCAL_GIT);"
+                      + " give an https:// URL",
               null)
           .mapEmpty();
     }

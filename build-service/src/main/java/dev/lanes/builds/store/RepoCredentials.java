@@ -2,12 +2,15 @@ package dev.lanes.builds.store;
 
 import dev.lanes.common.apps.AppQueries;
 import dev.lanes.common.crypto.SealedGitCredentials;
+import dev.lanes.common.crypto.SealedRegistryCredentials;
 import dev.lanes.common.crypto.SecretBox;
 import dev.lanes.common.db.Database;
 import dev.lanes.common.domain.GitCredentials;
+import dev.lanes.common.domain.RegistryCredentials;
 import dev.lanes.common.error.ServerError;
 import io.vertx.core.Future;
 import java.util.Optional;
+import java.util.function.BiFunction;
 
 /**
  * An image repo's git credentials, read through the gateway's published query and opened with
@@ -38,16 +41,35 @@ public final class RepoCredentials {
     return AppQueries.sealedGitCredentials(db.client(), imageRepo).map(this::open);
   }
 
+  /**
+   * The repo's registry credentials, the same way.
+   *
+   * @throws ServerError {@code internal_error} when they cannot be opened
+   */
+  public Future<Optional<RegistryCredentials>> registryOf(String imageRepo) {
+    if (imageRepo == null) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    return AppQueries.sealedRegistryCredentials(db.client(), imageRepo)
+        .map(stored -> openWith(stored, "registry", SealedRegistryCredentials::open));
+  }
+
   private Optional<GitCredentials> open(Optional<byte[]> sealed) {
+    return openWith(sealed, "git", SealedGitCredentials::open);
+  }
+
+  private <T> Optional<T> openWith(
+      Optional<byte[]> sealed, String what, BiFunction<SecretBox, byte[], T> opener) {
     if (sealed.isEmpty()) {
       return Optional.empty();
     }
     if (box == null) {
       throw ServerError.internal(
-          "the image repo has git credentials and build-service has no LANES_SECRET_KEY to open"
-              + " them",
+          "the image repo has "
+              + what
+              + " credentials and build-service has no LANES_SECRET_KEY to open them",
           null);
     }
-    return Optional.of(SealedGitCredentials.open(box, sealed.get()));
+    return Optional.of(opener.apply(box, sealed.get()));
   }
 }

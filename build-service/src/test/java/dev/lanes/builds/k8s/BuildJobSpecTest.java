@@ -11,6 +11,7 @@ import dev.lanes.common.builds.BuildSource;
 import dev.lanes.common.domain.Builder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.util.HashMap;
 import java.util.Map;
@@ -229,6 +230,51 @@ class BuildJobSpecTest {
   }
 
   @Test
+  void theReposRegistrySecretIsMountedInsteadOfThePlatforms() {
+    Job job =
+        new BuildJobSpec(config(Map.of("REGISTRY_SECRET", "team-registry")))
+            .desired(
+                build(),
+                source(".", false),
+                "refs/heads/main",
+                new BuildJobSpec.RepoSecretNames(null, "web-registry"));
+
+    PodSpec pod = job.getSpec().getTemplate().getSpec();
+    assertThat(pod.getVolumes())
+        .singleElement()
+        .satisfies(
+            v -> {
+              assertThat(v.getSecret().getSecretName()).isEqualTo("web-registry");
+              assertThat(v.getSecret().getItems().get(0).getKey()).isEqualTo(".dockerconfigjson");
+              assertThat(v.getSecret().getItems().get(0).getPath()).isEqualTo("config.json");
+            });
+    assertThat(container(job).getVolumeMounts().get(0).getMountPath()).isEqualTo("/kaniko/.docker");
+    assertThat(container(job).getEnv()).extracting(EnvVar::getName).doesNotContain("GIT_PASSWORD");
+  }
+
+  @Test
+  void aPlainHttpRepositoryTellsKanikoToCloneOverHttp() {
+    BuildSource plain =
+        new BuildSource(
+            "http://127.0.0.1:8418/team/web.git",
+            "r/web",
+            ".",
+            "Dockerfile",
+            false,
+            Builder.KANIKO,
+            Map.of(),
+            null);
+    Job job = new BuildJobSpec(config(Map.of())).desired(build(), plain, "refs/heads/main");
+
+    assertThat(container(job).getEnv())
+        .filteredOn(e -> e.getName().equals("GIT_PULL_METHOD"))
+        .singleElement()
+        .satisfies(e -> assertThat(e.getValue()).isEqualTo("http"));
+    assertThat(container(job).getArgs().get(0))
+        .isEqualTo("--context=git://127.0.0.1:8418/team/web.git#refs/heads/main#" + SHA);
+  }
+
+  @Test
   void aPublicRepositoryGivesKanikoNoGitCredentials() {
     Job job =
         new BuildJobSpec(config(Map.of())).desired(build(), source(".", false), "refs/heads/main");
@@ -236,5 +282,119 @@ class BuildJobSpecTest {
     assertThat(container(job).getEnv())
         .extracting(EnvVar::getName)
         .doesNotContain("GIT_USERNAME", "GIT_PASSWORD");
+  }
+
+  private static final String SSH_REPO = "ssh://git@git.example.com:2222/team/web.git";
+
+  private static Job sshJob(String contextDir) {
+    BuildSource ssh =
+        new BuildSource(
+            SSH_REPO,
+            "harbor.local:30002/team/web",
+            contextDir,
+            "Dockerfile",
+            false,
+            Builder.KANIKO,
+            Map.of(),
+            null);
+    return new BuildJobSpec(config(Map.of("GIT_CLONE_IMAGE", "alpine/git@sha256:abc")))
+        .desired(build(), ssh, "refs/heads/main", "web-git");
+  }
+
+  private static Container cloneContainer(Job job) {
+    return job.getSpec().getTemplate().getSpec().getInitContainers().get(0);
+  }
+
+  private static Map<String, String> env(Container c) {
+    Map<String, String> env = new HashMap<>();
+    c.getEnv().forEach(e -> env.put(e.getName(), e.getValue()));
+    return env;
+  }
+
+  @Test
+  void anSshRepositoryIsClonedByAnInitContainerAtThePinnedCommit() {
+    Container clone = cloneContainer(sshJob("."));
+
+    assertThat(clone.getName()).isEqualTo("git-clone");
+    assertThat(clone.getImage()).isEqualTo("alpine/git@sha256:abc");
+    assertThat(clone.getCommand()).containsExactly("sh", "-c", GitCloneSpec.SCRIPT);
+    assertThat(env(clone))
+        .containsEntry("GIT_REPO", SSH_REPO)
+        .containsEntry("GIT_COMMIT", SHA)
+        .containsEntry("GIT_REF", "refs/heads/main")
+        .containsEntry("SOURCE_DIR", "/workspace/src");
+    assertThat(clone.getResources()).isEqualTo(container(sshJob(".")).getResources());
+    assertThat(GitCloneSpec.SCRIPT)
+        .contains("checkout -q --detach \"$GIT_COMMIT\"")
+        .doesNotContain(SHA);
+  }
+
+  @Test
+  void theCloneTrustsOnlyTheKnownHostsOfTheRepoSecret() {
+    String ssh = env(cloneContainer(sshJob("."))).get("GIT_SSH_COMMAND");
+
+    assertThat(ssh)
+        .contains("-i /etc/lanes/git/ssh-privatekey")
+        .contains("-o StrictHostKeyChecking=yes")
+        .contains("-o UserKnownHostsFile=/etc/lanes/git/known_hosts")
+        .contains("-o GlobalKnownHostsFile=/dev/null")
+        .contains("-o BatchMode=yes")
+        .contains("-F /dev/null");
+  }
+
+  @Test
+  void theKeyAndKnownHostsAreMountedFromTheRepoSecretReadableByTheOwnerOnly() {
+    Job job = sshJob(".");
+    var volume =
+        job.getSpec().getTemplate().getSpec().getVolumes().stream()
+            .filter(v -> v.getName().equals("git-ssh"))
+            .findFirst()
+            .orElseThrow();
+
+    assertThat(volume.getSecret().getSecretName()).isEqualTo("web-git");
+    assertThat(volume.getSecret().getDefaultMode()).isEqualTo(0400);
+    assertThat(volume.getSecret().getOptional()).isFalse();
+    assertThat(volume.getSecret().getItems())
+        .extracting(i -> i.getKey() + "=" + i.getPath())
+        .containsExactly("ssh-privatekey=ssh-privatekey", "known_hosts=known_hosts");
+    assertThat(cloneContainer(job).getVolumeMounts())
+        .extracting(m -> m.getName() + "@" + m.getMountPath() + ":" + m.getReadOnly())
+        .containsExactlyInAnyOrder("workspace@/workspace:null", "git-ssh@/etc/lanes/git:true");
+  }
+
+  @Test
+  void kanikoBuildsTheClonedDirectoryAndNeverSeesTheKey() {
+    Job job = sshJob("services/api");
+    Container kaniko = container(job);
+
+    assertThat(kaniko.getArgs())
+        .contains("--context=dir:///workspace/src/services/api")
+        .noneMatch(a -> a.startsWith("--context-sub-path"))
+        .noneMatch(a -> a.contains("ssh://"));
+    assertThat(kaniko.getVolumeMounts())
+        .extracting(m -> m.getName() + "@" + m.getMountPath())
+        .contains("workspace@/workspace")
+        .doesNotContain("git-ssh@/etc/lanes/git");
+    assertThat(kaniko.getEnv())
+        .extracting(EnvVar::getName)
+        .doesNotContain("GIT_USERNAME", "GIT_PASSWORD");
+    assertThat(job.getSpec().getTemplate().getSpec().getVolumes())
+        .filteredOn(v -> v.getName().equals("workspace"))
+        .singleElement()
+        .satisfies(v -> assertThat(v.getEmptyDir()).isNotNull());
+  }
+
+  @Test
+  void anSshRepositoryAtTheRootBuildsTheWholeCheckout() {
+    assertThat(container(sshJob(".")).getArgs()).contains("--context=dir:///workspace/src");
+  }
+
+  @Test
+  void anHttpsRepositoryHasNoInitContainer() {
+    Job job =
+        new BuildJobSpec(config(Map.of()))
+            .desired(build(), source(".", false), "refs/heads/main", "web-git");
+
+    assertThat(job.getSpec().getTemplate().getSpec().getInitContainers()).isNullOrEmpty();
   }
 }

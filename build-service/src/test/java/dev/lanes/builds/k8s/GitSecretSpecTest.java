@@ -34,4 +34,19 @@ class GitSecretSpecTest {
         .isEqualTo(Map.of("username", "x-access-token", "password", "ghp_canary"));
     assertThat(secret.getData()).isNullOrEmpty();
   }
+
+  @Test
+  void holdsAnSshKeyAndKnownHostsAsTheSshAuthTypeWantsThemEachEndingALine() {
+    Secret ssh =
+        new GitSecretSpec("paas-builds")
+            .desired("web", GitCredentials.ssh("-----BEGIN KEY-----\nabc", "h ssh-ed25519 AAAA\n"));
+
+    assertThat(ssh.getMetadata().getName()).isEqualTo("web-git");
+    assertThat(ssh.getType()).isEqualTo("kubernetes.io/ssh-auth");
+    assertThat(ssh.getStringData())
+        .isEqualTo(
+            Map.of(
+                "ssh-privatekey", "-----BEGIN KEY-----\nabc\n",
+                "known_hosts", "h ssh-ed25519 AAAA\n"));
+  }
 }

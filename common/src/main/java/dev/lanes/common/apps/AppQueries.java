@@ -9,8 +9,11 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -27,6 +30,12 @@ public final class AppQueries {
           + " a.name = $1 for share of a";
   private static final String RELEASE_DEFAULTS =
       "select name, image_repo, replicas, port from apps where name = $1 for share";
+  private static final String WITH_GIT_CREDENTIALS =
+      "select name from image_repos where git_credentials is not null and name = any($1)";
+  private static final String WITH_REGISTRY_CREDENTIALS =
+      "select name from image_repos where registry_credentials is not null and name = any($1)";
+  private static final String REGISTRY_CREDENTIALS =
+      "select registry_credentials from image_repos where name = $1";
   private static final String GIT_CREDENTIALS =
       "select git_credentials from image_repos where name = $1";
   private static final String SEALED =
@@ -129,6 +138,48 @@ public final class AppQueries {
               }
               Buffer sealed = rows.iterator().next().getBuffer("git_credentials");
               return Optional.ofNullable(sealed == null ? null : sealed.getBytes());
+            });
+  }
+
+  /** Which of {@code imageRepos} exist and have git credentials. */
+  public static Future<Set<String>> withGitCredentials(SqlClient client, List<String> imageRepos) {
+    return names(client, WITH_GIT_CREDENTIALS, imageRepos);
+  }
+
+  /** Which of {@code imageRepos} exist and have registry credentials. */
+  public static Future<Set<String>> withRegistryCredentials(
+      SqlClient client, List<String> imageRepos) {
+    return names(client, WITH_REGISTRY_CREDENTIALS, imageRepos);
+  }
+
+  /**
+   * An image repo's registry credentials, still sealed ({@link
+   * dev.lanes.common.crypto.SealedRegistryCredentials} opens them); empty when it has none.
+   */
+  public static Future<Optional<byte[]>> sealedRegistryCredentials(
+      SqlClient client, String imageRepo) {
+    return client
+        .preparedQuery(REGISTRY_CREDENTIALS)
+        .execute(Tuple.of(imageRepo))
+        .map(
+            rows -> {
+              if (rows.size() == 0) {
+                return Optional.empty();
+              }
+              Buffer sealed = rows.iterator().next().getBuffer("registry_credentials");
+              return Optional.ofNullable(sealed == null ? null : sealed.getBytes());
+            });
+  }
+
+  private static Future<Set<String>> names(SqlClient client, String sql, List<String> imageRepos) {
+    return client
+        .preparedQuery(sql)
+        .execute(Tuple.of(imageRepos.toArray(String[]::new)))
+        .map(
+            rows -> {
+              Set<String> names = new HashSet<>();
+              rows.forEach(r -> names.add(r.getString("name")));
+              return names;
             });
   }
 

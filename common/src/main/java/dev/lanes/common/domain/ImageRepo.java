@@ -18,6 +18,8 @@ import java.util.Map;
  *     KANIKO_CACHE_REPO}
  * @param gitCredentials how the repository is read when it is private, or {@code null}; the
  *     password is in clear only on the way from a request to the store, masked in answers
+ * @param registryCredentials how the builder logs in to registries, or {@code null} for the
+ *     platform's {@code REGISTRY_SECRET}; write-only as the git credentials
  */
 public record ImageRepo(
     String name,
@@ -30,6 +32,7 @@ public record ImageRepo(
     Map<String, String> buildArgs,
     String cacheRepo,
     GitCredentials gitCredentials,
+    RegistryCredentials registryCredentials,
     Instant createdAt,
     Instant updatedAt) {
 

@@ -22,6 +22,12 @@ public record LaneLabels(Map<String, String> map) {
   public static final String ROLE = "lanes.dev/role";
   public static final String IMAGE_REPO = "lanes.dev/image-repo";
 
+  /** The component of an image repo's git credential Secret in the build namespace. */
+  public static final String GIT_CREDENTIALS_COMPONENT = "git-credentials";
+
+  /** The component of an image repo's registry credential Secret in the build namespace. */
+  public static final String REGISTRY_CREDENTIALS_COMPONENT = "registry-credentials";
+
   public LaneLabels {
     map = Collections.unmodifiableMap(new LinkedHashMap<>(map));
   }
@@ -95,9 +101,17 @@ public record LaneLabels(Map<String, String> map) {
 
   /** Labels of an image repo's Secret of git credentials in the build namespace. */
   public static LaneLabels forGitSecret(String imageRepo) {
+    return forRepoSecret(imageRepo, GIT_CREDENTIALS_COMPONENT);
+  }
+
+  public static LaneLabels forRegistrySecret(String imageRepo) {
+    return forRepoSecret(imageRepo, REGISTRY_CREDENTIALS_COMPONENT);
+  }
+
+  private static LaneLabels forRepoSecret(String imageRepo, String component) {
     Map<String, String> m = new LinkedHashMap<>();
     m.put(IMAGE_REPO, imageRepo);
-    m.put(COMPONENT, "git-credentials");
+    m.put(COMPONENT, component);
     m.put(MANAGED_BY, MANAGER);
     return new LaneLabels(m);
   }

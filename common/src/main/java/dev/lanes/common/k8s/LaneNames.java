@@ -42,6 +42,14 @@ public final class LaneNames {
     return imageRepo + "-git";
   }
 
+  /**
+   * The Secret in the build namespace holding an image repo's registry credentials, mounted for the
+   * builder as its docker config: {@code {repo}-registry}.
+   */
+  public static String registrySecret(String imageRepo) {
+    return imageRepo + "-registry";
+  }
+
   /** Whether {@code {app}-{lane}} fits in a Kubernetes name. */
   public static boolean fits(String app, String lane) {
     return laneObject(app, lane).length() <= MAX_NAME;

@@ -194,6 +194,13 @@ public final class JsonBody {
     return new JsonBody((ObjectNode) value, path(field) + ".", validation);
   }
 
+  /** The names of this object's members, in the order given. */
+  public List<String> fieldNames() {
+    List<String> names = new ArrayList<>();
+    node.fieldNames().forEachRemaining(names::add);
+    return names;
+  }
+
   /** Records every member that no read asked for as an unknown field. */
   public void rejectUnknownFields() {
     for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {

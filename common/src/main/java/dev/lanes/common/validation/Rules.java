@@ -1,5 +1,6 @@
 package dev.lanes.common.validation;
 
+import dev.lanes.common.net.SshGitUrl;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -62,15 +63,26 @@ public final class Rules {
         "must be at most " + MAX_DESCRIPTION_LENGTH + " characters");
   }
 
-  /** {@code owner/repo} (GitHub), or an {@code https://} or {@code git://} URL without secrets. */
+  /**
+   * {@code owner/repo} (GitHub), an {@code https://} or {@code git://} URL without secrets, or an
+   * SSH one ({@link SshGitUrl}: {@code ssh://git@host[:port]/path} or {@code git@host:path}).
+   */
   public static boolean checkGitRepo(Validation v, String field, String value, boolean allowLocal) {
     if (GITHUB_SHORTHAND.matcher(value).matches()) {
       return true;
     }
+    if (SshGitUrl.looksLikeSsh(value)) {
+      return v.check(
+          SshGitUrl.parse(value).isPresent(),
+          field,
+          "an SSH repository must be ssh://user@host[:port]/path or user@host:path, the user and"
+              + " host plain names, without a password, query or fragment");
+    }
     String expected =
         allowLocal
-            ? "must be owner/repo, or an https://, git:// or file:// URL"
-            : "must be owner/repo, or an https:// or git:// URL";
+            ? "must be owner/repo, or an https://, ssh://, git://, http:// or file:// URL, or"
+                + " user@host:path"
+            : "must be owner/repo, or an https://, ssh:// or git:// URL, or user@host:path";
     URI uri;
     try {
       uri = new URI(value);
@@ -84,7 +96,9 @@ public final class Rules {
           field,
           "a file:// URL must name an absolute path, e.g. file:///srv/git/web.git");
     }
-    if (!scheme.equals("https") && !scheme.equals("git")) {
+    // plain http sends git credentials in clear: only for a loopback server in development
+    boolean plainHttp = scheme.equals("http") && allowLocal;
+    if (!scheme.equals("https") && !scheme.equals("git") && !plainHttp) {
       return v.check(false, field, expected);
     }
     if (uri.getRawUserInfo() != null) {

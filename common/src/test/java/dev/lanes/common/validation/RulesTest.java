@@ -40,9 +40,12 @@ class RulesTest {
         "Team-1/web.api_v2",
         "https://github.com/team/web.git",
         "git://git.example.com/team/web",
-        "https://git.example.com:8443/group/sub/web"
+        "https://git.example.com:8443/group/sub/web",
+        "ssh://git@github.com/team/web",
+        "ssh://git@git.example.com:2222/team/web.git",
+        "git@github.com:team/web.git"
       })
-  void acceptsGithubShorthandAndHttpsOrGitUrls(String value) {
+  void acceptsGithubShorthandAndHttpsGitOrSshUrls(String value) {
     assertThat(Rules.checkGitRepo(new Validation(), "git_repo", value, false)).isTrue();
   }
 
@@ -51,8 +54,9 @@ class RulesTest {
       strings = {
         "web",
         "http://github.com/team/web",
-        "ssh://git@github.com/team/web",
-        "git@github.com:team/web.git",
+        "ssh://git:pw@github.com/team/web",
+        "ssh://github.com/team/web",
+        "git@-oProxyCommand=x:team/web.git",
         "https://user:token@github.com/team/web",
         "https://github.com/team/web#main",
         "https://github.com",
@@ -69,6 +73,15 @@ class RulesTest {
     assertThat(Rules.checkGitRepo(new Validation(), "g", "file:///srv/git/web", true)).isTrue();
     assertThat(Rules.checkGitRepo(new Validation(), "g", "file://host/srv/web", true)).isFalse();
     assertThat(Rules.checkGitRepo(new Validation(), "g", "file:///srv/git/web", false)).isFalse();
+  }
+
+  @Test
+  void acceptsPlainHttpUrlsOnlyWhenLocalGitIsAllowed() {
+    String url = "http://127.0.0.1:8418/team/web.git";
+    assertThat(Rules.checkGitRepo(new Validation(), "g", url, true)).isTrue();
+    assertThat(Rules.checkGitRepo(new Validation(), "g", url, false)).isFalse();
+    assertThat(Rules.checkGitRepo(new Validation(), "g", "http://u:p@127.0.0.1/web", true))
+        .isFalse();
   }
 
   @Test

@@ -40,7 +40,8 @@ final class BuildKitWorkload implements Workload {
     run.pause(run.step());
     Optional<String> dockerfile;
     try {
-      dockerfile = KanikoWorkload.readDockerfile(source[0] + "#" + pin[0], subdir, filename);
+      dockerfile =
+          KanikoWorkload.readDockerfile(source[0] + "#" + pin[0], subdir, filename, run.env());
     } catch (KanikoWorkload.ContextException e) {
       String message =
           e.missingDockerfile == null

@@ -124,9 +124,13 @@ public final class KwokKubelet implements AutoCloseable {
     Simulation run = new Simulation(step);
     try {
       Optional<Workload.Outcome> outcome = Optional.empty();
+      // an SSH build's init container clones first; its failure is the pod's
+      Optional<Workload.Outcome> init = new GitCloneWorkload(client).runInitContainers(pod, run);
       Optional<Workload> build = Workload.ofBuild(container);
-      if (build.isPresent()) {
-        outcome = Optional.of(build.get().run(container, run));
+      if (init.isPresent()) {
+        outcome = init;
+      } else if (build.isPresent()) {
+        outcome = Optional.of(runBuild(pod, container, build.get(), run));
       } else {
         appLog(container, run);
       }
@@ -145,7 +149,20 @@ public final class KwokKubelet implements AutoCloseable {
       seen.remove(pod.getMetadata().getUid());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } finally {
+      run.scratch.close();
     }
+  }
+
+  private Workload.Outcome runBuild(Pod pod, Container container, Workload workload, Simulation run)
+      throws InterruptedException {
+    try {
+      run.env = ContainerEnv.resolve(client, pod.getMetadata().getNamespace(), container);
+    } catch (ContainerEnv.ConfigException e) {
+      // a kubelet would keep the pod waiting; the simulation ends it at once, saying why
+      return Workload.Outcome.configError(e.getMessage());
+    }
+    return workload.run(container, run);
   }
 
   /**
@@ -254,6 +271,18 @@ public final class KwokKubelet implements AutoCloseable {
     private final Duration step;
     private final List<String> lines = new ArrayList<>();
     private Duration elapsed = Duration.ZERO;
+    private Map<String, String> env = Map.of();
+    private final PodScratch scratch = new PodScratch();
+
+    @Override
+    public Map<String, String> env() {
+      return env;
+    }
+
+    @Override
+    public PodScratch scratch() {
+      return scratch;
+    }
 
     Simulation(Duration step) {
       this.step = step;

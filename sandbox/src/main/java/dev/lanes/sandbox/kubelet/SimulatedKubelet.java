@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -48,6 +49,7 @@ public final class SimulatedKubelet implements AutoCloseable {
   private static final AtomicInteger NEXT_IP = new AtomicInteger(1);
 
   private final KubernetesClient client;
+  private final GitCloneWorkload clones;
   private final String node;
   private final PodLogStore logs;
   private final Duration step;
@@ -66,6 +68,7 @@ public final class SimulatedKubelet implements AutoCloseable {
     final String namespace;
     final String name;
     final String uid;
+    final Pod pod;
     final Container container;
     final boolean toCompletion;
     final String acceptedAt;
@@ -78,6 +81,7 @@ public final class SimulatedKubelet implements AutoCloseable {
       this.namespace = pod.getMetadata().getNamespace();
       this.name = pod.getMetadata().getName();
       this.uid = pod.getMetadata().getUid();
+      this.pod = pod;
       this.container = pod.getSpec().getContainers().get(0);
       String policy = pod.getSpec().getRestartPolicy();
       this.toCompletion = "Never".equals(policy) || "OnFailure".equals(policy);
@@ -87,6 +91,7 @@ public final class SimulatedKubelet implements AutoCloseable {
 
   private SimulatedKubelet(KubernetesClient client, String node, PodLogStore logs, Duration step) {
     this.client = client;
+    this.clones = new GitCloneWorkload(client);
     this.node = node;
     this.logs = logs;
     this.step = step;
@@ -186,7 +191,17 @@ public final class SimulatedKubelet implements AutoCloseable {
             () -> {
               Workload.Outcome outcome;
               try {
-                outcome = workload.run(run.container, new ContainerRun(run.namespace, run.name));
+                Map<String, String> env =
+                    ContainerEnv.resolve(client, run.namespace, run.container);
+                ContainerRun log = new ContainerRun(run.namespace, run.name, env);
+                // an SSH build's init container clones first; its failure is the pod's
+                Optional<Workload.Outcome> init = clones.runInitContainers(run.pod, log);
+                try (PodScratch volumes = log.scratch()) {
+                  outcome = init.isPresent() ? init.get() : workload.run(run.container, log);
+                }
+              } catch (ContainerEnv.ConfigException e) {
+                // a kubelet would keep the pod waiting; the sandbox ends it at once, saying why
+                outcome = Workload.Outcome.configError(e.getMessage());
               } catch (InterruptedException e) {
                 return; // stopped: whoever stopped it records why
               } catch (RuntimeException e) {
@@ -302,10 +317,23 @@ public final class SimulatedKubelet implements AutoCloseable {
   private final class ContainerRun implements Workload.Run {
     private final String namespace;
     private final String pod;
+    private final Map<String, String> env;
+    private final PodScratch scratch = new PodScratch();
 
-    ContainerRun(String namespace, String pod) {
+    ContainerRun(String namespace, String pod, Map<String, String> env) {
       this.namespace = namespace;
       this.pod = pod;
+      this.env = env;
+    }
+
+    @Override
+    public PodScratch scratch() {
+      return scratch;
+    }
+
+    @Override
+    public Map<String, String> env() {
+      return env;
     }
 
     @Override

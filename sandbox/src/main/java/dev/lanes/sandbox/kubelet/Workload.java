@@ -2,6 +2,7 @@ package dev.lanes.sandbox.kubelet;
 
 import io.fabric8.kubernetes.api.model.Container;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 /** What a simulated container does between starting and terminating. */
@@ -18,6 +19,11 @@ interface Workload {
       return new Outcome(1, "Error", message);
     }
 
+    /** The container could not be configured: a Secret or key its env refers to is missing. */
+    static Outcome configError(String message) {
+      return new Outcome(1, "CreateContainerConfigError", message);
+    }
+
     boolean isSuccess() {
       return exitCode == 0;
     }
@@ -32,6 +38,12 @@ interface Workload {
 
     /** The pause between two steps of the simulation. */
     Duration step();
+
+    /** The container's environment, secretKeyRefs resolved ({@link ContainerEnv}). */
+    Map<String, String> env();
+
+    /** The pod's emptyDir volumes, shared by its init containers and containers. */
+    PodScratch scratch();
   }
 
   Outcome run(Container container, Run run) throws InterruptedException;

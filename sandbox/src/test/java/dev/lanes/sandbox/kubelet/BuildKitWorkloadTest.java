@@ -40,6 +40,16 @@ class BuildKitWorkloadTest {
     public Duration step() {
       return Duration.ofMillis(1);
     }
+
+    @Override
+    public java.util.Map<String, String> env() {
+      return java.util.Map.of();
+    }
+
+    @Override
+    public PodScratch scratch() {
+      return new PodScratch();
+    }
   }
 
   private String commit(String path, String dockerfile) throws Exception {
