@@ -274,7 +274,8 @@ class BuildsAndReleasesCommandTest {
         "KEEP=0");
     Path yaml = dir.resolve("envs-flags.yaml");
     Files.writeString(
-        yaml, "app: web\nlane: envs-flags\ntag: " + mainTag + "\nenvs: {KEEP: '1', B: '1'}\n");
+        // quoted: a tag of digits (and one "e") is a number to YAML
+        yaml, "app: web\nlane: envs-flags\ntag: '" + mainTag + "'\nenvs: {KEEP: '1', B: '1'}\n");
 
     JsonNode release =
         ApiClient.JSON.readTree(
