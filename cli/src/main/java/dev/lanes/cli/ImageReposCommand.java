@@ -126,6 +126,14 @@ public final class ImageReposCommand {
     java.util.Map<String, String> buildArgs;
 
     @Option(
+        names = "--build-secret",
+        paramLabel = "NAME=@FILE",
+        description =
+            "A BuildKit secret of every build, its value read from FILE (never given on the"
+                + " command line); NAME= deletes it; repeatable; needs --builder buildkit")
+    java.util.Map<String, String> buildSecrets;
+
+    @Option(
         names = "--git-username",
         paramLabel = "NAME",
         description =
@@ -206,6 +214,12 @@ public final class ImageReposCommand {
       }
       ObjectNode body = Bodies.from(file, READ_ONLY);
       // a file written by `-o yaml` holds the password as "***": never send that as one
+      if (!Bodies.takeMasked(body, "build_secrets").isEmpty()) {
+        maskedCredentials.add("build_secrets");
+        if (body.get("build_secrets") instanceof ObjectNode left && left.isEmpty()) {
+          body.remove("build_secrets");
+        }
+      }
       for (String field : new String[] {"git_credentials", "registry_credentials"}) {
         if (body.get(field) instanceof ObjectNode creds && holdsMasked(creds)) {
           body.remove(field);
@@ -221,6 +235,11 @@ public final class ImageReposCommand {
       Bodies.put(body, "cache_repo", cacheRepo);
       if (buildArgs != null) {
         buildArgs.forEach(body.putObject("build_args")::put);
+      }
+      if (buildSecrets != null) {
+        ObjectNode secrets =
+            body.get("build_secrets") instanceof ObjectNode o ? o : body.putObject("build_secrets");
+        buildSecrets.forEach((name, from) -> secrets.put(name, secretValue(name, from)));
       }
       gitCredentials(body);
       registryCredentials(body);
@@ -256,6 +275,24 @@ public final class ImageReposCommand {
         body.putObject("registry_credentials")
             .put("username", registryUsername)
             .put("password", Bodies.stdinLine("--registry-password-stdin"));
+      }
+    }
+
+    /** The value of {@code --build-secret NAME=@FILE}; {@code null} for {@code NAME=}. */
+    private static String secretValue(String name, String from) {
+      if (from == null || from.isEmpty()) {
+        return null;
+      }
+      if (!from.startsWith("@")) {
+        throw new CliException(
+            ExitCodes.USAGE,
+            "--build-secret " + name + ": give the value as @FILE, never on the command line");
+      }
+      try {
+        return java.nio.file.Files.readString(java.nio.file.Path.of(from.substring(1)));
+      } catch (java.io.IOException e) {
+        throw new CliException(
+            ExitCodes.USAGE, "--build-secret " + name + ": cannot read " + from.substring(1));
       }
     }
 

@@ -204,6 +204,43 @@ class ResourceCommandsTest {
     ok("image-repos", "delete", "private");
   }
 
+  @Test
+  void buildSecretsComeFromFilesAndShowMasked() throws Exception {
+    String token = "npm_cli_canary_6a1f";
+    Path file = dir.resolve("npm-token");
+    Files.writeString(file, token);
+    CliHarness.Run created =
+        ok(
+            "image-repos",
+            "create",
+            "sec",
+            "--registry",
+            "registry.local/team/sec",
+            "--git-repo",
+            "team/sec",
+            "--builder",
+            "buildkit",
+            "--build-secret",
+            "NPM_TOKEN=@" + file,
+            "-o",
+            "json");
+    assertThat(
+            ApiClient.JSON.readTree(created.out()).path("build_secrets").path("NPM_TOKEN").asText())
+        .isEqualTo("***");
+    assertThat(created.out()).doesNotContain(token);
+
+    CliHarness.Run inline =
+        platform.lanes("image-repos", "update", "sec", "--build-secret", "NPM_TOKEN=" + token);
+    assertThat(inline.exit()).isEqualTo(ExitCodes.USAGE);
+    assertThat(inline.err()).contains("@FILE").doesNotContain(token);
+
+    JsonNode deleted =
+        ApiClient.JSON.readTree(
+            ok("image-repos", "update", "sec", "--build-secret", "NPM_TOKEN=", "-o", "json").out());
+    assertThat(deleted.path("build_secrets").size()).isZero();
+    ok("image-repos", "delete", "sec");
+  }
+
   private static CliHarness.Run withStdin(
       String input, java.util.function.Supplier<CliHarness.Run> run) {
     java.io.InputStream before = System.in;

@@ -222,6 +222,68 @@ class BuildWalkThroughTest {
     }
   }
 
+  /**
+   * A build secret reaches BuildKit's {@code RUN --mount=type=secret} from the repo's Secret (the
+   * simulation fails the step when the Job did not pass it), and its value is in neither the log
+   * nor the Job.
+   */
+  @Test
+  void aBuildSecretReachesTheRunStepThatMountsItAndNothingElse() throws Exception {
+    Path repo = dir.resolve("sec");
+    commit(repo, "FROM alpine\nRUN --mount=type=secret,id=NPM_TOKEN npm ci\n");
+    String canary = "npm_walkthrough_canary_5d2c";
+    try (LanesPlatform platform = LanesPlatform.start(config())) {
+      int api = platform.apiPort();
+      JsonObject body =
+          new JsonObject()
+              .put("name", "sec")
+              .put("registry", "registry.local/team/sec")
+              .put("git_repo", "file://" + repo)
+              .put("builder", "buildkit");
+      assertThat(call(api, "POST", "/api/v1/image-repos", body.encode()).statusCode())
+          .isEqualTo(201);
+      call(api, "POST", "/api/v1/apps", "{\"name\":\"sec\",\"image_repo\":\"sec\",\"port\":80}");
+
+      // without the secret the step that mounts it fails, as BuildKit's required mount does
+      JsonObject missing = buildAndWait(api, "sec");
+      assertThat(missing.getString("status")).isEqualTo("failed");
+      assertThat(missing.getString("message")).contains("secret NPM_TOKEN: not found");
+
+      call(
+          api,
+          "PUT",
+          "/api/v1/image-repos/sec",
+          new JsonObject()
+              .put("build_secrets", new JsonObject().put("NPM_TOKEN", canary))
+              .encode());
+      String path = "/api/v1/apps/sec/builds?wait=60s";
+      JsonObject built =
+          new JsonObject(call(api, "POST", path, "{\"git_ref\":\"main\",\"force\":true}").body())
+              .getJsonObject("data");
+
+      assertThat(built.getString("status")).as(built.encode()).isEqualTo("succeeded");
+      String log =
+          call(api, "GET", "/api/v1/apps/sec/builds/" + built.getString("id") + "/logs", null)
+              .body();
+      assertThat(log)
+          .contains("RUN --mount=type=secret,id=NPM_TOKEN npm ci")
+          .doesNotContain(canary);
+      var k8s = platform.sandbox().client();
+      String jobs =
+          io.fabric8.kubernetes.client.utils.Serialization.asJson(
+              k8s.batch().v1().jobs().inAnyNamespace().list());
+      assertThat(jobs).contains("sec-build-secrets").doesNotContain(canary);
+      assertThat(
+              k8s.secrets()
+                  .inNamespace("paas-builds")
+                  .withName("sec-build-secrets")
+                  .get()
+                  .getMetadata()
+                  .getLabels())
+          .containsEntry("app.kubernetes.io/managed-by", "lanes");
+    }
+  }
+
   private JsonObject buildAndWait(int api, String app) throws Exception {
     String path = "/api/v1/apps/" + app + "/builds?wait=60s";
     return new JsonObject(call(api, "POST", path, "{\"git_ref\":\"main\"}").body())

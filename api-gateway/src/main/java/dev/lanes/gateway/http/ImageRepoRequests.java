@@ -52,6 +52,7 @@ final class ImageRepoRequests {
             null,
             null,
             null,
+            Map.of(),
             null,
             null);
     ImageRepo repo = readChanges(body).apply(draft);
@@ -106,6 +107,7 @@ final class ImageRepoRequests {
     }
     UnaryOperator<GitCredentials> credentials = GitCredentialsRequests.read(body);
     UnaryOperator<RegistryCredentials> registryCredentials = RegistryCredentialsRequests.read(body);
+    UnaryOperator<Map<String, String>> buildSecrets = BuildSecretsRequests.read(body);
     return current ->
         new ImageRepo(
             current.name(),
@@ -119,6 +121,7 @@ final class ImageRepoRequests {
             defaultCache ? null : cacheRepo != null ? cacheRepo : current.cacheRepo(),
             credentials.apply(current.gitCredentials()),
             registryCredentials.apply(current.registryCredentials()),
+            buildSecrets.apply(current.buildSecrets()),
             current.createdAt(),
             current.updatedAt());
   }
@@ -145,6 +148,7 @@ final class ImageRepoRequests {
   /** The repo as changed, refused when its credentials do not fit its git_repo (any more). */
   private static ImageRepo fitting(ImageRepo repo) {
     GitCredentialsRequests.checkFits(repo);
+    BuildSecretsRequests.checkBuilder(repo);
     if (repo.builder() == Builder.BUILDKIT
         && repo.gitRepo() != null
         && SshGitUrl.parse(repo.gitRepo()).isPresent()) {

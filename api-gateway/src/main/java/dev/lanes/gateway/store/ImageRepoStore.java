@@ -5,6 +5,7 @@ import dev.lanes.common.audit.Actor;
 import dev.lanes.common.audit.AuditAction;
 import dev.lanes.common.audit.AuditEntry;
 import dev.lanes.common.audit.AuditLog;
+import dev.lanes.common.crypto.SealedEnvs;
 import dev.lanes.common.crypto.SealedGitCredentials;
 import dev.lanes.common.crypto.SealedRegistryCredentials;
 import dev.lanes.common.crypto.SecretBox;
@@ -12,6 +13,7 @@ import dev.lanes.common.db.Database;
 import dev.lanes.common.db.Page;
 import dev.lanes.common.db.PgErrors;
 import dev.lanes.common.db.Rows;
+import dev.lanes.common.domain.App;
 import dev.lanes.common.domain.Builder;
 import dev.lanes.common.domain.GitCredentials;
 import dev.lanes.common.domain.ImageRepo;
@@ -29,7 +31,9 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 
 /**
@@ -42,26 +46,28 @@ public final class ImageRepoStore {
   private static final String COLUMNS =
       "name, registry, git_repo, context_dir, dockerfile, no_cache, git_credentials_type,"
           + " git_username, git_known_hosts, registry_credentials_shown, builder, build_args,"
-          + " cache_repo, created_at, updated_at";
+          + " cache_repo, build_secret_names, created_at, updated_at";
   private static final String INSERT =
       "insert into image_repos (name, registry, git_repo, context_dir, dockerfile, no_cache,"
           + " git_credentials, git_credentials_type, git_username, git_known_hosts,"
-          + " registry_credentials, registry_credentials_shown, builder, build_args, cache_repo)"
-          + " values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) returning "
+          + " registry_credentials, registry_credentials_shown, builder, build_args, cache_repo,"
+          + " build_secrets, build_secret_names) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,"
+          + " $11, $12, $13, $14, $15, $16, $17) returning "
           + COLUMNS;
   private static final String SELECT = "select " + COLUMNS + " from image_repos where name = $1";
   private static final String SELECT_FOR_UPDATE =
       "select "
           + COLUMNS
-          + ", git_credentials, registry_credentials from image_repos where name = $1 for update";
+          + ", git_credentials, registry_credentials, build_secrets from image_repos where name = $1"
+          + " for update";
   private static final String LIST =
       "select " + COLUMNS + " from image_repos where name > $1 order by name limit $2";
   private static final String UPDATE =
       "update image_repos set registry = $2, git_repo = $3, context_dir = $4, dockerfile = $5,"
           + " no_cache = $6, git_credentials = $7, git_credentials_type = $8, git_username = $9,"
           + " git_known_hosts = $10, registry_credentials = $11, registry_credentials_shown = $12,"
-          + " builder = $13, build_args = $14, cache_repo = $15, updated_at = now() where name ="
-          + " $1 returning "
+          + " builder = $13, build_args = $14, cache_repo = $15, build_secrets = $16,"
+          + " build_secret_names = $17, updated_at = now() where name = $1 returning "
           + COLUMNS;
   private static final String USERS =
       "select name from apps where image_repo = $1 order by name limit 6";
@@ -133,6 +139,13 @@ public final class ImageRepoStore {
         before == null
             ? after.registryCredentials() != null
             : !Objects.equals(before.registryCredentials(), after.registryCredentials()));
+    // the field, never a name or value: names may say what a secret is for
+    addIf(
+        fields,
+        "build_secrets",
+        before == null
+            ? !after.buildSecrets().isEmpty()
+            : !before.buildSecrets().equals(after.buildSecrets()));
     return AuditEntry.succeeded(
         actor, action, after.name(), new JsonObject().put("fields", new JsonArray(fields)));
   }
@@ -212,7 +225,12 @@ public final class ImageRepoStore {
         .addValue(registryCreds == null ? null : Json.toJson(registryCreds.masked()))
         .addString(repo.builder().value())
         .addValue(new JsonObject(new java.util.TreeMap<String, Object>(repo.buildArgs())))
-        .addString(repo.cacheRepo());
+        .addString(repo.cacheRepo())
+        .addBuffer(
+            repo.buildSecrets().isEmpty()
+                ? null
+                : Buffer.buffer(SealedEnvs.seal(secrets, repo.buildSecrets())))
+        .addArrayOfString(repo.buildSecrets().keySet().stream().sorted().toArray(String[]::new));
   }
 
   /**
@@ -296,6 +314,7 @@ public final class ImageRepoStore {
     Row r = rows.iterator().next();
     Buffer sealed = r.getBuffer("git_credentials");
     Buffer sealedRegistry = r.getBuffer("registry_credentials");
+    Buffer sealedSecrets = r.getBuffer("build_secrets");
     ImageRepo masked = map(r);
     return new ImageRepo(
         masked.name(),
@@ -310,6 +329,10 @@ public final class ImageRepoStore {
         SealedGitCredentials.open(secrets, sealed == null ? null : sealed.getBytes()),
         SealedRegistryCredentials.open(
             secrets, sealedRegistry == null ? null : sealedRegistry.getBytes()),
+        SealedEnvs.open(
+            secrets,
+            sealedSecrets == null ? null : sealedSecrets.getBytes(),
+            "the image repo's build secrets"),
         masked.createdAt(),
         masked.updatedAt());
   }
@@ -331,6 +354,15 @@ public final class ImageRepoStore {
         : GitCredentials.basic(r.getString("git_username"), null).masked();
   }
 
+  /** The build secrets as answers show them: their names, each value {@code "***"}. */
+  private static Map<String, String> shownBuildSecrets(Row r) {
+    Map<String, String> shown = new TreeMap<>();
+    for (String name : r.getArrayOfStrings("build_secret_names")) {
+      shown.put(name, App.MASK);
+    }
+    return shown;
+  }
+
   /** The registry credentials as answers show them: the column kept masked beside the box. */
   private static RegistryCredentials shownRegistryCredentials(Row r) {
     JsonObject shown = r.getJsonObject("registry_credentials_shown");
@@ -350,6 +382,7 @@ public final class ImageRepoStore {
         r.getString("cache_repo"),
         masked(r),
         shownRegistryCredentials(r),
+        shownBuildSecrets(r),
         Rows.instant(r, "created_at"),
         Rows.instant(r, "updated_at"));
   }

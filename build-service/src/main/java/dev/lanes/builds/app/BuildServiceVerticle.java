@@ -8,6 +8,7 @@ import dev.lanes.builds.k8s.BuildJobSpec;
 import dev.lanes.builds.k8s.BuildJobs;
 import dev.lanes.builds.k8s.BuildKitJobSpec;
 import dev.lanes.builds.k8s.BuildNetworkPolicies;
+import dev.lanes.builds.k8s.BuildSecretsSpec;
 import dev.lanes.builds.k8s.GitSecretSpec;
 import dev.lanes.builds.k8s.RegistrySecretSpec;
 import dev.lanes.builds.k8s.RepoSecrets;
@@ -95,6 +96,7 @@ public final class BuildServiceVerticle extends WorkerVerticle {
             credentials,
             new GitSecretSpec(config.namespace()),
             new RegistrySecretSpec(config.namespace()),
+            new BuildSecretsSpec(config.namespace()),
             repoSecrets);
     StaleRepoSecrets stale = new StaleRepoSecrets(db, repoSecrets);
     dispatcher =

@@ -46,9 +46,16 @@ public final class BuildJobSpec {
    * @param git git credentials ({@link GitSecretSpec}): none for a public repository
    * @param registry registry credentials ({@link RegistrySecretSpec}): none, and the platform's
    *     {@code REGISTRY_SECRET} is mounted
+   * @param buildSecrets build secrets ({@link BuildSecretsSpec}), for BuildKit only
+   * @param buildSecretNames the keys of {@code buildSecrets}, in name order
    */
-  public record RepoSecretNames(String git, String registry) {
+  public record RepoSecretNames(
+      String git, String registry, String buildSecrets, List<String> buildSecretNames) {
     public static final RepoSecretNames NONE = new RepoSecretNames(null, null);
+
+    public RepoSecretNames(String git, String registry) {
+      this(git, registry, null, List.of());
+    }
   }
 
   /**

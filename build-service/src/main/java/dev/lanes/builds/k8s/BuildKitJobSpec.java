@@ -54,6 +54,9 @@ public final class BuildKitJobSpec {
               + " | grep -o 'sha256:[0-9a-f]*' | tr -d '\\n' > "
               + BuildJobFrame.DIGEST_FILE);
 
+  /** The variables build secrets reach buildctl in: {@code LANES_BUILD_SECRET_<NAME>}. */
+  static final String BUILD_SECRET_ENV_PREFIX = "LANES_BUILD_SECRET_";
+
   private final BuildServiceConfig config;
   private final BuildJobFrame frame;
 
@@ -83,7 +86,7 @@ public final class BuildKitJobSpec {
     return new PodSpecBuilder()
         .withRestartPolicy("Never")
         .withAutomountServiceAccountToken(false)
-        .addToContainers(container(build, source, secrets.git()))
+        .addToContainers(container(build, source, secrets))
         .addToVolumes(frame.dockerConfig(secrets.registry()))
         .addNewVolume()
         .withName(STATE_VOLUME)
@@ -93,14 +96,24 @@ public final class BuildKitJobSpec {
         .build();
   }
 
-  private Container container(Build build, BuildSource source, String gitSecret) {
+  private Container container(
+      Build build, BuildSource source, BuildJobSpec.RepoSecretNames secrets) {
+    List<String> args = new ArrayList<>(args(build, source, secrets.git() != null));
+    List<EnvVar> env = new ArrayList<>(env(secrets.git()));
+    for (String name : secrets.buildSecretNames()) {
+      // each from the repo's Secret by reference, under a name of ours: a secret called
+      // DOCKER_CONFIG or HTTP_PROXY cannot change how buildctl runs
+      String variable = BUILD_SECRET_ENV_PREFIX + name;
+      args.add("--secret=id=" + name + ",env=" + variable);
+      env.add(BuildJobFrame.fromSecret(variable, secrets.buildSecrets(), name));
+    }
     return new ContainerBuilder()
         .withName(CONTAINER)
         .withImage(config.buildkitImage())
         // "$0" of the wrapper, then buildctl's arguments as "$@"
         .withCommand("/bin/sh", "-c", WRAPPER, "buildctl")
-        .withArgs(args(build, source, gitSecret != null))
-        .withEnv(env(gitSecret))
+        .withArgs(args)
+        .withEnv(env)
         .withSecurityContext(rootless())
         .withTerminationMessagePath(BuildJobFrame.DIGEST_FILE)
         // on failure the digest file is empty: Kubernetes then keeps the log's last lines

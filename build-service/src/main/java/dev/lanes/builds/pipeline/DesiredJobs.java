@@ -2,11 +2,13 @@ package dev.lanes.builds.pipeline;
 
 import dev.lanes.builds.k8s.BuildJobSpec;
 import dev.lanes.builds.k8s.BuildKitJobSpec;
+import dev.lanes.builds.k8s.BuildSecretsSpec;
 import dev.lanes.builds.k8s.GitSecretSpec;
 import dev.lanes.builds.k8s.RegistrySecretSpec;
 import dev.lanes.builds.k8s.RepoSecrets;
 import dev.lanes.builds.store.BuildTransitions;
 import dev.lanes.builds.store.RepoCredentials;
+import dev.lanes.common.domain.Builder;
 import dev.lanes.common.domain.GitCredentials;
 import dev.lanes.common.domain.RegistryCredentials;
 import dev.lanes.common.k8s.LaneNames;
@@ -27,6 +29,7 @@ public final class DesiredJobs {
   private final RepoCredentials credentials;
   private final GitSecretSpec gitSpec;
   private final RegistrySecretSpec registrySpec;
+  private final BuildSecretsSpec buildSecretsSpec;
   private final RepoSecrets secrets;
 
   public DesiredJobs(
@@ -35,12 +38,14 @@ public final class DesiredJobs {
       RepoCredentials credentials,
       GitSecretSpec gitSpec,
       RegistrySecretSpec registrySpec,
+      BuildSecretsSpec buildSecretsSpec,
       RepoSecrets secrets) {
     this.kaniko = kaniko;
     this.buildkit = buildkit;
     this.credentials = credentials;
     this.gitSpec = gitSpec;
     this.registrySpec = registrySpec;
+    this.buildSecretsSpec = buildSecretsSpec;
     this.secrets = secrets;
   }
 
@@ -59,6 +64,7 @@ public final class DesiredJobs {
                     .registryOf(repo)
                     .compose(creds -> registrySecret(repo, c.source().registry(), creds))
                     .map(registry -> new BuildJobSpec.RepoSecretNames(git, registry)))
+        .compose(names -> withBuildSecrets(c, names))
         .map(names -> job(c, names));
   }
 
@@ -68,6 +74,35 @@ public final class DesiredJobs {
       case BUILDKIT -> buildkit.desired(c.build(), c.source(), secrets);
       case KANIKO -> kaniko.desired(c.build(), c.source(), c.ref(), secrets);
     };
+  }
+
+  /**
+   * The repo's build secrets as the Secret {@code {repo}-build-secrets}, for BuildKit: the gateway
+   * refuses them for a Kaniko repo, and a Kaniko build never gets them.
+   */
+  private Future<BuildJobSpec.RepoSecretNames> withBuildSecrets(
+      BuildTransitions.Claimed c, BuildJobSpec.RepoSecretNames names) {
+    String repo = c.build().imageRepo();
+    if (c.source().builder() != Builder.BUILDKIT) {
+      return Future.succeededFuture(names);
+    }
+    return credentials
+        .buildSecretsOf(repo)
+        .compose(
+            values -> {
+              if (values.isEmpty()) {
+                return Future.succeededFuture(names);
+              }
+              return secrets
+                  .apply(buildSecretsSpec.desired(repo, values))
+                  .map(
+                      v ->
+                          new BuildJobSpec.RepoSecretNames(
+                              names.git(),
+                              names.registry(),
+                              LaneNames.buildSecrets(repo),
+                              values.keySet().stream().sorted().toList()));
+            });
   }
 
   private Future<String> gitSecret(String repo, Optional<GitCredentials> creds) {

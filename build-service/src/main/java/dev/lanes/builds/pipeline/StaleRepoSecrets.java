@@ -40,7 +40,11 @@ public final class StaleRepoSecrets {
           new Kind(
               LaneLabels.REGISTRY_CREDENTIALS_COMPONENT,
               LaneNames::registrySecret,
-              AppQueries::withRegistryCredentials));
+              AppQueries::withRegistryCredentials),
+          new Kind(
+              LaneLabels.BUILD_SECRETS_COMPONENT,
+              LaneNames::buildSecrets,
+              AppQueries::withBuildSecrets));
 
   private final Database db;
   private final RepoSecrets secrets;

@@ -1,6 +1,7 @@
 package dev.lanes.builds.store;
 
 import dev.lanes.common.apps.AppQueries;
+import dev.lanes.common.crypto.SealedEnvs;
 import dev.lanes.common.crypto.SealedGitCredentials;
 import dev.lanes.common.crypto.SealedRegistryCredentials;
 import dev.lanes.common.crypto.SecretBox;
@@ -9,6 +10,7 @@ import dev.lanes.common.domain.GitCredentials;
 import dev.lanes.common.domain.RegistryCredentials;
 import dev.lanes.common.error.ServerError;
 import io.vertx.core.Future;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiFunction;
 
@@ -52,6 +54,25 @@ public final class RepoCredentials {
     }
     return AppQueries.sealedRegistryCredentials(db.client(), imageRepo)
         .map(stored -> openWith(stored, "registry", SealedRegistryCredentials::open));
+  }
+
+  /**
+   * The repo's build secrets by name, the same way; empty when it has none.
+   *
+   * @throws ServerError {@code internal_error} when they cannot be opened
+   */
+  public Future<Map<String, String>> buildSecretsOf(String imageRepo) {
+    if (imageRepo == null) {
+      return Future.succeededFuture(Map.of());
+    }
+    return AppQueries.sealedBuildSecrets(db.client(), imageRepo)
+        .map(
+            stored ->
+                openWith(
+                        stored,
+                        "build secrets",
+                        (b, bytes) -> SealedEnvs.open(b, bytes, "the image repo's build secrets"))
+                    .orElse(Map.of()));
   }
 
   private Optional<GitCredentials> open(Optional<byte[]> sealed) {

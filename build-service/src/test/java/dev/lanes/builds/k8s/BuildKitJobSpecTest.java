@@ -269,4 +269,32 @@ class BuildKitJobSpecTest {
         .noneMatch(a -> a.startsWith("--secret"));
     assertThat(env(job(source("team/web", ".", false)))).doesNotContainKey("GIT_USERNAME");
   }
+
+  @Test
+  void buildSecretsReachBuildctlAsSecretsFromTheReposSecretNeverAsValues() {
+    Job job =
+        new BuildKitJobSpec(config(Map.of()))
+            .desired(
+                build(),
+                source("https://git.example.com/team/web.git", ".", false),
+                new BuildJobSpec.RepoSecretNames(
+                    null, null, "web-build-secrets", java.util.List.of("NPM_TOKEN", "PIP_INDEX")));
+
+    assertThat(container(job).getArgs())
+        .contains(
+            "--secret=id=NPM_TOKEN,env=LANES_BUILD_SECRET_NPM_TOKEN",
+            "--secret=id=PIP_INDEX,env=LANES_BUILD_SECRET_PIP_INDEX");
+    assertThat(container(job).getEnv())
+        .filteredOn(e -> e.getName().startsWith("LANES_BUILD_SECRET_"))
+        .hasSize(2)
+        .allSatisfy(
+            e -> {
+              assertThat(e.getValue()).isNull();
+              assertThat(e.getValueFrom().getSecretKeyRef().getName())
+                  .isEqualTo("web-build-secrets");
+              assertThat(e.getValueFrom().getSecretKeyRef().getOptional()).isFalse();
+              assertThat(e.getName())
+                  .isEqualTo("LANES_BUILD_SECRET_" + e.getValueFrom().getSecretKeyRef().getKey());
+            });
+  }
 }

@@ -34,6 +34,10 @@ public final class AppQueries {
       "select name from image_repos where git_credentials is not null and name = any($1)";
   private static final String WITH_REGISTRY_CREDENTIALS =
       "select name from image_repos where registry_credentials is not null and name = any($1)";
+  private static final String WITH_BUILD_SECRETS =
+      "select name from image_repos where build_secrets is not null and name = any($1)";
+  private static final String BUILD_SECRETS =
+      "select build_secrets from image_repos where name = $1";
   private static final String REGISTRY_CREDENTIALS =
       "select registry_credentials from image_repos where name = $1";
   private static final String GIT_CREDENTIALS =
@@ -144,6 +148,29 @@ public final class AppQueries {
   /** Which of {@code imageRepos} exist and have git credentials. */
   public static Future<Set<String>> withGitCredentials(SqlClient client, List<String> imageRepos) {
     return names(client, WITH_GIT_CREDENTIALS, imageRepos);
+  }
+
+  /** Which of {@code imageRepos} exist and have build secrets. */
+  public static Future<Set<String>> withBuildSecrets(SqlClient client, List<String> imageRepos) {
+    return names(client, WITH_BUILD_SECRETS, imageRepos);
+  }
+
+  /**
+   * An image repo's build secrets, still sealed ({@link dev.lanes.common.crypto.SealedEnvs} opens
+   * them); empty when it has none.
+   */
+  public static Future<Optional<byte[]>> sealedBuildSecrets(SqlClient client, String imageRepo) {
+    return client
+        .preparedQuery(BUILD_SECRETS)
+        .execute(Tuple.of(imageRepo))
+        .map(
+            rows -> {
+              if (rows.size() == 0) {
+                return Optional.empty();
+              }
+              Buffer sealed = rows.iterator().next().getBuffer("build_secrets");
+              return Optional.ofNullable(sealed == null ? null : sealed.getBytes());
+            });
   }
 
   /** Which of {@code imageRepos} exist and have registry credentials. */

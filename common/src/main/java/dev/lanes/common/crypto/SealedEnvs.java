@@ -23,6 +23,13 @@ public final class SealedEnvs {
    * @throws ServerError when the key is not the one that sealed them: refusing beats losing them
    */
   public static Map<String, String> open(SecretBox box, byte[] sealed) {
+    return open(box, sealed, "the app's secret envs");
+  }
+
+  /**
+   * @param what what the values are, for the error: {@code the image repo's build secrets}
+   */
+  public static Map<String, String> open(SecretBox box, byte[] sealed, String what) {
     if (sealed == null) {
       return Map.of();
     }
@@ -30,7 +37,7 @@ public final class SealedEnvs {
       return new TreeMap<>(Json.MAPPER.readValue(box.open(sealed), STRING_MAP));
     } catch (IllegalArgumentException | IOException e) {
       throw ServerError.internal(
-          "the app's secret envs cannot be opened with the configured LANES_SECRET_KEY", e);
+          what + " cannot be opened with the configured LANES_SECRET_KEY", e);
     }
   }
 }

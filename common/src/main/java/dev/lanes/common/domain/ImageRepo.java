@@ -18,6 +18,8 @@ import java.util.Map;
  *     KANIKO_CACHE_REPO}
  * @param gitCredentials how the repository is read when it is private, or {@code null}; the
  *     password is in clear only on the way from a request to the store, masked in answers
+ * @param buildSecrets BuildKit secrets of every build ({@code RUN --mount=type=secret,id=NAME}):
+ *     values in clear only between a request and the store, {@code "***"} in answers
  * @param registryCredentials how the builder logs in to registries, or {@code null} for the
  *     platform's {@code REGISTRY_SECRET}; write-only as the git credentials
  */
@@ -33,6 +35,7 @@ public record ImageRepo(
     String cacheRepo,
     GitCredentials gitCredentials,
     RegistryCredentials registryCredentials,
+    Map<String, String> buildSecrets,
     Instant createdAt,
     Instant updatedAt) {
 

@@ -28,6 +28,9 @@ public record LaneLabels(Map<String, String> map) {
   /** The component of an image repo's registry credential Secret in the build namespace. */
   public static final String REGISTRY_CREDENTIALS_COMPONENT = "registry-credentials";
 
+  /** The component of an image repo's build secrets Secret in the build namespace. */
+  public static final String BUILD_SECRETS_COMPONENT = "build-secrets";
+
   public LaneLabels {
     map = Collections.unmodifiableMap(new LinkedHashMap<>(map));
   }
@@ -106,6 +109,10 @@ public record LaneLabels(Map<String, String> map) {
 
   public static LaneLabels forRegistrySecret(String imageRepo) {
     return forRepoSecret(imageRepo, REGISTRY_CREDENTIALS_COMPONENT);
+  }
+
+  public static LaneLabels forBuildSecrets(String imageRepo) {
+    return forRepoSecret(imageRepo, BUILD_SECRETS_COMPONENT);
   }
 
   private static LaneLabels forRepoSecret(String imageRepo, String component) {

@@ -50,6 +50,14 @@ public final class LaneNames {
     return imageRepo + "-registry";
   }
 
+  /**
+   * The Secret in the build namespace holding an image repo's build secrets, which BuildKit reads
+   * through {@code secretKeyRef}: {@code {repo}-build-secrets}.
+   */
+  public static String buildSecrets(String imageRepo) {
+    return imageRepo + "-build-secrets";
+  }
+
   /** Whether {@code {app}-{lane}} fits in a Kubernetes name. */
   public static boolean fits(String app, String lane) {
     return laneObject(app, lane).length() <= MAX_NAME;

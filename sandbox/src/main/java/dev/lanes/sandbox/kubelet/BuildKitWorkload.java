@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * {@code buildctl-daemonless.sh build} without BuildKit: it reads the git context of a {@code
@@ -56,7 +57,7 @@ final class BuildKitWorkload implements Workload {
       run.log("#1 sandbox: " + source[0] + " cannot be fetched here; simulated without the source");
     }
     run.log("#1 DONE 0.1s");
-    Outcome failure = steps(instructions(dockerfile.orElse("FROM scratch\n")), run);
+    Outcome failure = steps(instructions(dockerfile.orElse("FROM scratch\n")), args, run);
     if (failure != null) {
       return failure;
     }
@@ -80,7 +81,24 @@ final class BuildKitWorkload implements Workload {
     return lines;
   }
 
-  private static Outcome steps(List<String> lines, Run run) throws InterruptedException {
+  /** {@code RUN --mount=type=secret,id=NAME}: the step reads the build secret NAME. */
+  private static final Pattern SECRET_MOUNT =
+      Pattern.compile("--mount=type=secret,id=([A-Za-z_][A-Za-z0-9_]*)");
+
+  /**
+   * Whether buildctl was given the secret as a real one is, {@code --secret=id=NAME,env=VAR}, and
+   * the container's environment has VAR: a Job that forgot the Secret fails the step that needs it.
+   */
+  private static boolean secretGiven(String name, List<String> args, Run run) {
+    String prefix = "--secret=id=" + name + ",env=";
+    return args.stream()
+        .filter(a -> a.startsWith(prefix))
+        .map(a -> run.env().get(a.substring(prefix.length())))
+        .anyMatch(value -> value != null && !value.isEmpty());
+  }
+
+  private static Outcome steps(List<String> lines, List<String> args, Run run)
+      throws InterruptedException {
     long total = lines.stream().filter(l -> !l.startsWith("#")).count();
     int step = 0;
     for (String line : lines) {
@@ -95,6 +113,14 @@ final class BuildKitWorkload implements Workload {
       step++;
       String keyword = line.split("\\s+", 2)[0].toUpperCase(Locale.ROOT);
       run.log("#" + (step + 1) + " [" + step + "/" + total + "] " + line);
+      Matcher mount = SECRET_MOUNT.matcher(line);
+      while (mount.find()) {
+        if (!secretGiven(mount.group(1), args, run)) {
+          String message = "ERROR: failed to solve: secret " + mount.group(1) + ": not found";
+          run.log("#" + (step + 1) + " " + message);
+          return Outcome.failed(message);
+        }
+      }
       Matcher failing = KanikoWorkload.FAILING_RUN.matcher(line);
       if (failing.matches()) {
         String code = failing.group(2) == null ? "1" : failing.group(2);
