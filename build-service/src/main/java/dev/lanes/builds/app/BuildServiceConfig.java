@@ -50,7 +50,8 @@ public record BuildServiceConfig(
   public static final ConfigKey<String> KANIKO_IMAGE =
       ConfigKey.string(
           "KANIKO_IMAGE",
-          "gcr.io/kaniko-project/executor:v1.23.2",
+          // the last upstream release, pinned by its index digest: docs/builds.md, The Kaniko image
+          "gcr.io/kaniko-project/executor:v1.23.2@sha256:9e69fd4330ec887829c780f5126dd80edc663df6def362cd22e79bcdf00ac53f",
           "Kaniko executor image. Pin it by digest (image@sha256:...) in production.");
   public static final ConfigKey<String> BUILDKIT_IMAGE =
       ConfigKey.string(
