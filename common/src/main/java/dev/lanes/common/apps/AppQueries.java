@@ -132,17 +132,7 @@ public final class AppQueries {
    * their use at the next step of every build.
    */
   public static Future<Optional<byte[]>> sealedGitCredentials(SqlClient client, String imageRepo) {
-    return client
-        .preparedQuery(GIT_CREDENTIALS)
-        .execute(Tuple.of(imageRepo))
-        .map(
-            rows -> {
-              if (rows.size() == 0) {
-                return Optional.empty();
-              }
-              Buffer sealed = rows.iterator().next().getBuffer("git_credentials");
-              return Optional.ofNullable(sealed == null ? null : sealed.getBytes());
-            });
+    return sealedColumn(client, GIT_CREDENTIALS, "git_credentials", imageRepo);
   }
 
   /** Which of {@code imageRepos} exist and have git credentials. */
@@ -160,17 +150,7 @@ public final class AppQueries {
    * them); empty when it has none.
    */
   public static Future<Optional<byte[]>> sealedBuildSecrets(SqlClient client, String imageRepo) {
-    return client
-        .preparedQuery(BUILD_SECRETS)
-        .execute(Tuple.of(imageRepo))
-        .map(
-            rows -> {
-              if (rows.size() == 0) {
-                return Optional.empty();
-              }
-              Buffer sealed = rows.iterator().next().getBuffer("build_secrets");
-              return Optional.ofNullable(sealed == null ? null : sealed.getBytes());
-            });
+    return sealedColumn(client, BUILD_SECRETS, "build_secrets", imageRepo);
   }
 
   /** Which of {@code imageRepos} exist and have registry credentials. */
@@ -185,15 +165,21 @@ public final class AppQueries {
    */
   public static Future<Optional<byte[]>> sealedRegistryCredentials(
       SqlClient client, String imageRepo) {
+    return sealedColumn(client, REGISTRY_CREDENTIALS, "registry_credentials", imageRepo);
+  }
+
+  /** One sealed column of an image repo's row; empty when the repo or the value is not there. */
+  private static Future<Optional<byte[]>> sealedColumn(
+      SqlClient client, String sql, String column, String imageRepo) {
     return client
-        .preparedQuery(REGISTRY_CREDENTIALS)
+        .preparedQuery(sql)
         .execute(Tuple.of(imageRepo))
         .map(
             rows -> {
               if (rows.size() == 0) {
                 return Optional.empty();
               }
-              Buffer sealed = rows.iterator().next().getBuffer("registry_credentials");
+              Buffer sealed = rows.iterator().next().getBuffer(column);
               return Optional.ofNullable(sealed == null ? null : sealed.getBytes());
             });
   }

@@ -54,18 +54,22 @@ final class ContainerEnv {
       }
       throw new ConfigException("secret \"" + ref.getName() + "\" not found");
     }
-    String encoded = secret.getData() == null ? null : secret.getData().get(ref.getKey());
-    if (encoded == null && secret.getStringData() != null) {
-      return secret.getStringData().get(ref.getKey());
-    }
-    if (encoded == null) {
-      if (optional) {
-        return null;
-      }
+    String value = value(secret, ref.getKey());
+    if (value == null && !optional) {
       throw new ConfigException(
           "couldn't find key " + ref.getKey() + " in Secret " + namespace + "/" + ref.getName());
     }
-    return new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
+    return value;
+  }
+
+  /** What a kubelet reads of {@code key}: {@code data} decoded, else {@code stringData}; null. */
+  static String value(Secret secret, String key) {
+    Map<String, String> data = secret.getData();
+    if (data != null && data.get(key) != null) {
+      return new String(Base64.getDecoder().decode(data.get(key)), StandardCharsets.UTF_8);
+    }
+    Map<String, String> stringData = secret.getStringData();
+    return stringData == null ? null : stringData.get(key);
   }
 
   /** The container cannot start: its message is the kubelet's, naming no value. */

@@ -12,17 +12,14 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.PublicKey;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -166,7 +163,7 @@ final class GitCloneWorkload {
               .findFirst()
               .orElseThrow(() -> new CloneFailure(path + ": No such file or directory"));
     }
-    String value = value(secret, key);
+    String value = ContainerEnv.value(secret, key);
     if (value == null) {
       throw new CloneFailure(
           "MountVolume.SetUp failed for volume \""
@@ -175,15 +172,6 @@ final class GitCloneWorkload {
               + key);
     }
     return value;
-  }
-
-  private static String value(Secret secret, String key) {
-    Map<String, String> data = secret.getData();
-    if (data != null && data.get(key) != null) {
-      return new String(Base64.getDecoder().decode(data.get(key)), StandardCharsets.UTF_8);
-    }
-    Map<String, String> stringData = secret.getStringData();
-    return stringData == null ? null : stringData.get(key);
   }
 
   /**
